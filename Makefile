@@ -1,0 +1,75 @@
+# The one entry point for people. `make run` and `make test` work on a machine with only
+# Python 3.11 or 3.12 and make: they create .venv and install what they need.
+SHELL := /bin/bash
+VENV ?= .venv
+BIN := $(VENV)/bin
+# pgserver (the embedded PostgreSQL) ships wheels for Python 3.11 and 3.12 only.
+PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
+	  if $$p -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] <= (3, 12)))' 2>/dev/null; then echo $$p; break; fi; done)
+PIP_FLAGS ?= --quiet --disable-pip-version-check
+PYTEST_ARGS ?=
+
+.PHONY: help run test lint fmt migrations-check check-deploy compose-check messages frontend ci clean
+
+help:
+	@echo "make run               platform with demo data on http://127.0.0.1:8000 (embedded PostgreSQL and Redis unless DATABASE_URL/REDIS_URL are set)"
+	@echo "make test              the whole test suite on real PostgreSQL and Redis"
+	@echo "make lint / fmt        ruff check / ruff format"
+	@echo "make migrations-check  fail when a model change has no migration"
+	@echo "make check-deploy      Django's deployment checks with production settings"
+	@echo "make compose-check     validate docker-compose.yml"
+	@echo "make messages          update and compile the Dutch translations"
+	@echo "make frontend          refresh the NL Design System CSS and htmx (needs npm)"
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or 3.12 is needed"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install $(PIP_FLAGS) --upgrade pip
+
+$(VENV)/.run-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install $(PIP_FLAGS) -e ".[embedded]"
+	@touch $@
+
+$(VENV)/.test-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install $(PIP_FLAGS) -e ".[embedded,test,dev]"
+	@touch $@
+
+run: $(VENV)/.run-deps
+	$(BIN)/python -m baanbrekers.embedded run
+
+test: $(VENV)/.test-deps
+	$(BIN)/python -m baanbrekers.embedded exec -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(VENV)/.test-deps
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: $(VENV)/.test-deps
+	$(BIN)/python -m baanbrekers.embedded exec -- $(BIN)/python manage.py makemigrations --check --dry-run
+
+check-deploy: $(VENV)/.test-deps
+	DJANGO_SETTINGS_MODULE=baanbrekers.settings.production \
+	SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-baanbrekers.example.org} \
+	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/baanbrekers} \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+compose-check:
+	SECRET_KEY=$${SECRET_KEY:-validation-only} docker-compose -f docker-compose.yml config --quiet
+
+messages: $(VENV)/.test-deps
+	$(BIN)/python manage.py makemessages -l nl --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/*' --ignore 'staticfiles/*'
+	$(BIN)/python manage.py compilemessages -l nl --ignore '.venv/*'
+
+frontend:
+	scripts/refresh-frontend.sh
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,130 @@
+"""Project-wide models: users and their roles, municipalities and teams."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", _("Caseworker")
+    COORDINATOR = "coordinator", _("Coordinator")
+    ALDERMAN = "alderman", _("Alderman")
+    EMPLOYER_CONTACT = "employer_contact", _("Employer contact")
+
+
+# Roles that work for the werkbedrijf or the municipality: they use two-factor authentication
+# and the stricter idle timeout.
+STAFF_ROLES = frozenset({Role.CASEWORKER, Role.COORDINATOR, Role.ALDERMAN})
+
+cbs_code_validator = RegexValidator(
+    r"^GM\d{4}$", _("Enter a CBS municipality code such as GM0797.")
+)
+
+
+class Municipality(models.Model):
+    """A municipality (gemeente) served by this werkbedrijf, identified by its CBS code."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    cbs_code = models.CharField(
+        _("CBS code"), max_length=6, unique=True, validators=[cbs_code_validator]
+    )
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    """A team of caseworkers, serving one or more municipalities."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    municipalities = models.ManyToManyField(
+        Municipality, related_name="teams", blank=True, verbose_name=_("municipalities")
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("role", Role.COORDINATOR)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who logs in, with the email address as login name and exactly one role."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, db_index=True)
+    municipalities = models.ManyToManyField(
+        Municipality,
+        related_name="users",
+        blank=True,
+        verbose_name=_("municipalities"),
+        help_text=_("Caseworkers and aldermen work for these municipalities."),
+    )
+    teams = models.ManyToManyField(
+        Team, related_name="members", blank=True, verbose_name=_("teams")
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_caseworker(self) -> bool:
+        return self.role == Role.CASEWORKER
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR or self.is_superuser
+
+    @property
+    def is_alderman(self) -> bool:
+        return self.role == Role.ALDERMAN
+
+    @property
+    def is_employer_contact(self) -> bool:
+        return self.role == Role.EMPLOYER_CONTACT

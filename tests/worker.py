@@ -1,0 +1,80 @@
+"""A real Celery worker process on the real Redis broker, working on the test database."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def _test_database_url(test_db_name: str) -> str:
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path=f"/{test_db_name}"))
+
+
+def start_worker(extra_args=(), env_overrides=None) -> subprocess.Popen:
+    from django.conf import settings
+    from django.db import connection
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "baanbrekers.settings.test",
+        "DATABASE_URL": _test_database_url(connection.settings_dict["NAME"]),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+        **(env_overrides or {}),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "baanbrekers",
+        "worker",
+        "--loglevel=WARNING",
+        "--without-mingle",
+        "--without-gossip",
+        "-Q",
+        settings.CELERY_TASK_DEFAULT_QUEUE,
+        *extra_args,
+    ]
+    return subprocess.Popen(command, cwd=PROJECT_DIR, env=env)
+
+
+def wait_for_worker(process: subprocess.Popen, timeout: float = 30) -> None:
+    from baanbrekers.celery import app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the Celery worker exited with {process.returncode}")
+        if app.control.ping(timeout=0.5):
+            return
+    raise RuntimeError("the Celery worker did not answer in time")
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """One worker for the session (solo pool). Tests that use it need committed data:
+    mark them ``django_db(transaction=True)``."""
+    process = start_worker(["--pool=solo"])
+    try:
+        wait_for_worker(process)
+        yield process
+    finally:
+        stop_worker(process)
