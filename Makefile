@@ -55,11 +55,13 @@ check-deploy: $(VENV)/.test-deps
 	DJANGO_SETTINGS_MODULE=baanbrekers.settings.production \
 	SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')} \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-baanbrekers.example.org} \
+	FIELD_ENCRYPTION_KEYS=$${FIELD_ENCRYPTION_KEYS:-$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')} \
+	BLIND_INDEX_KEY=$${BLIND_INDEX_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))')} \
 	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/baanbrekers} \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 compose-check:
-	SECRET_KEY=$${SECRET_KEY:-validation-only} docker-compose -f docker-compose.yml config --quiet
+	SECRET_KEY=$${SECRET_KEY:-validation-only} FIELD_ENCRYPTION_KEYS=validation-only BLIND_INDEX_KEY=validation-only docker-compose -f docker-compose.yml config --quiet
 
 messages: $(VENV)/.test-deps
 	$(BIN)/python manage.py makemessages -l nl --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/*' --ignore 'staticfiles/*'

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Municipality, Team, User
+from .models import AuditEvent, Municipality, Skill, Team, User
 
 
 @admin.register(Municipality)
@@ -39,3 +39,29 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "role", "password1", "password2"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_at"]
+    search_fields = ["name"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Coordinators read the audit log; nobody edits it (the database refuses too)."""
+
+    list_display = ["at", "actor_email", "action", "object_repr", "ip_address"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor_email", "object_id", "object_repr"]
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -128,3 +128,75 @@ class User(AbstractUser):
     @property
     def is_employer_contact(self) -> bool:
         return self.role == Role.EMPLOYER_CONTACT
+
+
+class Skill(models.Model):
+    """One word of the shared vocabulary of skills, competences and interests (hobbies too).
+
+    Job seekers' skills and interests and the competences employers seek all point here, so that
+    matching compares like with like. The vocabulary grows as caseworkers type: see
+    ``skills_from_names``. Names are unique regardless of case.
+    """
+
+    name = models.CharField(_("name"), max_length=80)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("skill or interest")
+        verbose_name_plural = _("skills and interests")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(models.functions.Lower("name"), name="skill_name_unique_ci")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("viewed")
+    CREATE = "create", _("created")
+    UPDATE = "update", _("changed")
+    DELETE = "delete", _("deleted")
+    REVEAL = "reveal", _("revealed a protected value")
+    EXPORT = "export", _("exported")
+    SEARCH = "search", _("searched by a protected value")
+
+
+class AuditEvent(models.Model):
+    """Who viewed or changed which personal record, and when. Append-only.
+
+    The database refuses UPDATE and DELETE on this table (a trigger, see the migration), so not
+    even a bug or a coordinator in the admin can rewrite history. ``object_repr`` and ``detail``
+    never hold the protected values themselves (no BSN).
+    """
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    # No database constraint: deleting a user must not rewrite (or block on) their history.
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_email = models.EmailField(_("actor email"), blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=40, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "-at"], name="audit_object_idx"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.object_repr}"

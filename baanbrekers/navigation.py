@@ -28,7 +28,7 @@ NAV_ITEMS = [
     NavItem(_("Job seekers"), "jobseekers:list", BACK_OFFICE),
     NavItem(_("Visits"), "visits:list", ALL_STAFF),
     NavItem(_("Pipeline"), "placements:pipeline", BACK_OFFICE),
-    NavItem(_("Dashboard"), "placements:dashboard", ALL_STAFF),
+    NavItem(_("Dashboard"), "dashboard:index", ALL_STAFF),
     NavItem(_("My company"), "portal:home", frozenset({Role.EMPLOYER_CONTACT})),
     NavItem(_("Management"), "admin:index", frozenset({Role.COORDINATOR})),
 ]

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     # Third party
     "rest_framework",
     "rest_framework.authtoken",
@@ -291,6 +292,13 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# --- Personal data at rest (see baanbrekers/crypto.py) --------------------------------------
+# Fernet keys, comma-separated; the first encrypts, all decrypt (rotation). Generate one with
+# python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
+# Key of the keyed hash that finds a BSN by exact value; changing it needs a re-index.
+BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY")
 
 # --- Demo data ------------------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")

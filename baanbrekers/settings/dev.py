@@ -14,6 +14,9 @@ for _name, _value in {
     "CSRF_COOKIE_SECURE": "false",
     "MFA_REQUIRED_FOR_STAFF": "false",
     "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+    # Known keys for dev only; production must bring its own.
+    "FIELD_ENCRYPTION_KEYS": "ZGV2LW9ubHktZmllbGQta2V5LW5ldmVyLWluLXByb2Q=",
+    "BLIND_INDEX_KEY": "dev-only-blind-index-key",
 }.items():
     os.environ.setdefault(_name, _value)
 

@@ -1,9 +1,11 @@
 """Production: everything from the environment, and refuse to start on unsafe values."""
 
+import base64
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, DEBUG, SECRET_KEY
+from .base import ALLOWED_HOSTS, BLIND_INDEX_KEY, DEBUG, FIELD_ENCRYPTION_KEYS, SECRET_KEY
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
@@ -13,3 +15,21 @@ if SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50 or len(set(S
     )
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the host(s) this site is served on.")
+
+
+def _is_placeholder(key: str) -> bool:
+    # The dev and test keys decode to text that says "only"; real keys are random bytes.
+    try:
+        return b"-only-" in base64.urlsafe_b64decode(key.encode())
+    except ValueError:
+        return False
+
+
+if (
+    any(_is_placeholder(key) for key in FIELD_ENCRYPTION_KEYS)
+    or "-only-" in BLIND_INDEX_KEY
+    or len(BLIND_INDEX_KEY) < 32
+):
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY must be real secrets in production."
+    )

@@ -16,6 +16,9 @@ for _name, _value in {
     "CACHE_KEY_PREFIX": "bb-test",
     "CELERY_QUEUE": "bb-test",
     "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+    # Known keys for test only; production must bring its own.
+    "FIELD_ENCRYPTION_KEYS": "dGVzdC1vbmx5LWZpZWxkLWtleS0tMzItYnl0ZXMhISE=",
+    "BLIND_INDEX_KEY": "test-only-blind-index-key",
 }.items():
     os.environ.setdefault(_name, _value)
 

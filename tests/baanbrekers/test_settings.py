@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -33,6 +34,8 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "baanbrekers.settings.production",
     "ALLOWED_HOSTS": "baanbrekers.example.org",
     "DATABASE_URL": os.environ["DATABASE_URL"],
+    "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    "BLIND_INDEX_KEY": secrets.token_urlsafe(48),
 }
 
 
@@ -99,3 +102,13 @@ def test_interface_speaks_dutch_first():
     assert settings.LANGUAGE_CODE == "nl"
     assert [code for code, _ in settings.LANGUAGES] == ["nl", "en"]
     assert settings.TIME_ZONE == "Europe/Amsterdam" and settings.USE_TZ
+
+
+def test_production_refuses_the_development_encryption_keys():
+    from baanbrekers.settings import dev  # noqa: F401  (puts the dev defaults in os.environ)
+
+    env = {**PRODUCTION, "SECRET_KEY": secrets.token_urlsafe(64)}
+    env["FIELD_ENCRYPTION_KEYS"] = os.environ["FIELD_ENCRYPTION_KEYS"]
+    result = run_django("", **env)
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS" in result.stderr

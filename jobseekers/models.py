@@ -1,0 +1,271 @@
+"""Job seekers: the people we help, their consents and notes. Personal data is protected here.
+
+The BSN is never stored readable: ``bsn_encrypted`` holds it encrypted (baanbrekers.crypto) and
+``bsn_hash`` a keyed hash that finds a person by exact BSN. Read it through ``reveal_bsn`` only
+from a service that writes the audit log; show ``masked_bsn`` everywhere else.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from baanbrekers import crypto
+from baanbrekers.models import Municipality, Skill
+from baanbrekers.validators import validate_bsn, validate_postcode
+
+
+class BenefitType(models.TextChoices):
+    PARTICIPATIEWET = "pw", _("Participation Act (social assistance)")
+    IOAW = "ioaw", _("IOAW")
+    IOAZ = "ioaz", _("IOAZ")
+    WW = "ww", _("Unemployment benefit (WW)")
+    WAJONG = "wajong", _("Wajong")
+    WIA = "wia", _("WIA")
+    NONE = "none", _("No benefit")
+
+
+class EducationLevel(models.TextChoices):
+    NONE = "none", _("No diploma")
+    PRIMARY = "primary", _("Primary school")
+    VMBO = "vmbo", _("VMBO")
+    MBO1 = "mbo1", _("MBO level 1")
+    MBO2_4 = "mbo2_4", _("MBO level 2 to 4")
+    HAVO_VWO = "havo_vwo", _("HAVO / VWO")
+    HBO = "hbo", _("HBO")
+    WO = "wo", _("University")
+    FOREIGN = "foreign", _("Foreign diploma")
+
+
+class LanguageLevel(models.TextChoices):
+    A0 = "a0", _("None yet")
+    A1 = "a1", "A1"
+    A2 = "a2", "A2"
+    B1 = "b1", "B1"
+    B2 = "b2", "B2"
+    C1 = "c1", "C1"
+    NATIVE = "native", _("Native speaker")
+
+
+class JobSeekerStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    IN_PLACEMENT = "in_placement", _("In a placement")
+    WORKING = "working", _("Working")
+    LEFT = "left", _("Left")
+
+
+class JobSeekerQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=JobSeekerStatus.ACTIVE)
+
+    def with_bsn(self, bsn: str):
+        """Exact BSN search through the keyed hash; the BSN itself is never in the query."""
+        return self.filter(bsn_hash=crypto.keyed_hash(bsn))
+
+
+class JobSeeker(models.Model):
+    """A person on benefits whom a caseworker helps towards work."""
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    bsn_encrypted = models.TextField(_("BSN (encrypted)"), editable=False)
+    bsn_hash = models.CharField(_("BSN keyed hash"), max_length=64, unique=True, editable=False)
+    birth_date = models.DateField(_("date of birth"))
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, validators=[validate_postcode])
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="jobseekers",
+        verbose_name=_("municipality"),
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobseekers",
+        verbose_name=_("caseworker"),
+    )
+    benefit_type = models.CharField(
+        _("benefit"),
+        max_length=10,
+        choices=BenefitType.choices,
+        default=BenefitType.PARTICIPATIEWET,
+    )
+    benefit_start_date = models.DateField(_("benefit since"), null=True, blank=True)
+    ladder_step = models.PositiveSmallIntegerField(
+        _("participation ladder step"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+    )
+    education_level = models.CharField(
+        _("education"), max_length=10, choices=EducationLevel.choices, blank=True
+    )
+    experience = models.TextField(_("work experience"), blank=True)
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="jobseekers_with_skill", verbose_name=_("skills")
+    )
+    interests = models.ManyToManyField(
+        Skill,
+        blank=True,
+        related_name="jobseekers_with_interest",
+        verbose_name=_("interests and hobbies"),
+    )
+    hours_available = models.PositiveSmallIntegerField(
+        _("hours available per week"), default=24, validators=[MaxValueValidator(60)]
+    )
+    has_driving_licence = models.BooleanField(_("driving licence"), default=False)
+    has_car = models.BooleanField(_("car"), default=False)
+    has_bicycle = models.BooleanField(_("bicycle"), default=True)
+    max_travel_km = models.PositiveSmallIntegerField(
+        _("maximum travel distance (km)"), default=15, validators=[MaxValueValidator(200)]
+    )
+    dutch_level = models.CharField(
+        _("Dutch language level"), max_length=10, choices=LanguageLevel.choices, blank=True
+    )
+    limitations = models.TextField(
+        _("limitations"),
+        blank=True,
+        help_text=_("Visible to caseworkers only; never shared with employers or aldermen."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=15,
+        choices=JobSeekerStatus.choices,
+        default=JobSeekerStatus.ACTIVE,
+        db_index=True,
+    )
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = JobSeekerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("job seeker")
+        verbose_name_plural = _("job seekers")
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(fields=["municipality", "status"], name="jobseeker_muni_status_idx"),
+            models.Index(fields=["status", "ladder_step"], name="jobseeker_status_ladder_idx"),
+            models.Index(fields=["caseworker", "status"], name="jobseeker_caseworker_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ladder_step__gte=1, ladder_step__lte=6),
+                name="jobseeker_ladder_step_1_6",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def set_bsn(self, bsn: str) -> None:
+        """Validates (eleven-test) and stores the BSN encrypted with its keyed hash."""
+        validate_bsn(bsn)
+        self.bsn_encrypted = crypto.encrypt(bsn)
+        self.bsn_hash = crypto.keyed_hash(bsn)
+
+    def reveal_bsn(self) -> str:
+        """The readable BSN. Callers write an audit event (jobseekers.services.jobseeker_reveal_bsn)."""
+        return crypto.decrypt(self.bsn_encrypted)
+
+    @property
+    def masked_bsn(self) -> str:
+        return "*****" + self.reveal_bsn()[-4:] if self.bsn_encrypted else ""
+
+    @property
+    def initials_name(self) -> str:
+        """First name and initial of the last name: what an anonymised profile shows."""
+        return f"{self.first_name} {self.last_name[:1]}." if self.last_name else self.first_name
+
+    @property
+    def age(self) -> int:
+        today = timezone.localdate()
+        b = self.birth_date
+        return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+
+
+class ConsentKind(models.TextChoices):
+    SHARE_PROFILE = "share_profile", _("Share an anonymised profile with employers")
+    JOIN_VISITS = "join_visits", _("Join company visits")
+    INTRODUCTION = "introduction", _("Be introduced with contact details")
+
+
+class ConsentQuerySet(models.QuerySet):
+    def valid(self, kind: str | None = None, on: datetime.date | None = None):
+        """Consents in force on a day (today by default): given, not expired, not withdrawn."""
+        on = on or timezone.localdate()
+        qs = self.filter(given_on__lte=on, valid_until__gte=on, withdrawn_on__isnull=True)
+        return qs.filter(kind=kind) if kind else qs
+
+
+class Consent(models.Model):
+    """What the job seeker agreed may happen, from when until when. Without it nothing leaves
+    the back office."""
+
+    jobseeker = models.ForeignKey(
+        JobSeeker, on_delete=models.CASCADE, related_name="consents", verbose_name=_("job seeker")
+    )
+    kind = models.CharField(_("consent for"), max_length=20, choices=ConsentKind.choices)
+    given_on = models.DateField(_("given on"))
+    valid_until = models.DateField(_("valid until"))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_on"]
+        indexes = [models.Index(fields=["kind", "valid_until"], name="consent_kind_until_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("given_on")),
+                name="consent_until_after_given",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.given_on} – {self.valid_until})"
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.given_on <= day <= self.valid_until and self.withdrawn_on is None
+
+
+class JobSeekerNote(models.Model):
+    """A caseworker's note in the job seeker's timeline."""
+
+    jobseeker = models.ForeignKey(
+        JobSeeker, on_delete=models.CASCADE, related_name="notes", verbose_name=_("job seeker")
+    )
+    text = models.TextField(_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.jobseeker} {self.created_at:%Y-%m-%d}"
