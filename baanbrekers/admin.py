@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, Municipality, Skill, Team, User
+from .models import AuditEvent, FollowUp, Municipality, Skill, Team, User
 
 
 @admin.register(Municipality)
@@ -65,3 +65,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "due_on", "status", "assignee", "attempts"]
+    list_filter = ["status", "kind", "municipality"]
+    search_fields = ["title", "subject_id"]
+    date_hierarchy = "due_on"

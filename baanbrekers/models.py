@@ -200,3 +200,79 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.object_repr}"
+
+
+class FollowUpStatus(models.TextChoices):
+    PENDING = "pending", _("To do")
+    SENT = "sent", _("Sent")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class FollowUp(models.Model):
+    """A follow-up that keeps a contact warm: due at a moment, sent once, then done.
+
+    Rows are made by the apps' services in the same transaction as what caused them (a visit
+    report, a placement, a consent); the background jobs send what is due (the database is the
+    source of truth, so a lost message delays a follow-up but never loses it). ``subject_type`` and
+    ``subject_id`` name the record it is about (e.g. ``visits.Visit`` 12); ``kind`` says which rule
+    made it, and (kind, subject, due_on) is unique so a rule that runs twice makes one row.
+    """
+
+    kind = models.CharField(_("kind"), max_length=50, db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("details"), blank=True)
+    subject_type = models.CharField(_("about (type)"), max_length=100)
+    subject_id = models.CharField(_("about (id)"), max_length=40)
+    assignee = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followups",
+        verbose_name=_("assigned to"),
+    )
+    recipient_email = models.EmailField(
+        _("send to"), blank=True, help_text=_("Empty: the assignee is reminded.")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    due_on = models.DateField(_("due on"), db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=FollowUpStatus.choices,
+        default=FollowUpStatus.PENDING,
+        db_index=True,
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="followup_due_idx"),
+            models.Index(fields=["subject_type", "subject_id"], name="followup_subject_idx"),
+            models.Index(fields=["assignee", "status", "due_on"], name="followup_assignee_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_type", "subject_id", "due_on"],
+                name="followup_once_per_rule",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.due_on})"
