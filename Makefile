@@ -63,8 +63,13 @@ check-deploy: $(VENV)/.test-deps
 compose-check:
 	SECRET_KEY=$${SECRET_KEY:-validation-only} FIELD_ENCRYPTION_KEYS=validation-only BLIND_INDEX_KEY=validation-only docker-compose -f docker-compose.yml config --quiet
 
+# Each app keeps its own translations in <app>/locale; the project's (baanbrekers/ and templates/)
+# live in locale/.
+APPS_WITH_LOCALE := employers jobseekers visits placements
 messages: $(VENV)/.test-deps
-	$(BIN)/python manage.py makemessages -l nl --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/*' --ignore 'staticfiles/*'
+	$(BIN)/python manage.py makemessages -l nl --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' \
+	  --ignore 'static/*' --ignore 'staticfiles/*' --ignore 'tests/*' $(foreach a,$(APPS_WITH_LOCALE),--ignore '$(a)/*')
+	for app in $(APPS_WITH_LOCALE); do (cd $$app && ../$(BIN)/python ../manage.py makemessages -l nl --no-obsolete); done
 	$(BIN)/python manage.py compilemessages -l nl --ignore '.venv/*'
 
 frontend:
