@@ -14,6 +14,16 @@ class Sector(models.Model):
 
     code = models.CharField(_("SBI code"), max_length=10, unique=True)
     label = models.CharField(_("label"), max_length=200)
+    # A finer code (e.g. 10.71) belongs to a top-level section (C); filtering on the section
+    # finds the finer codes too.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("section"),
+    )
 
     class Meta:
         verbose_name = _("sector")
@@ -302,6 +312,9 @@ class Referral(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    postcode = models.CharField(
+        _("postcode"), max_length=7, blank=True, validators=[validate_postcode]
+    )
     need = models.TextField(_("what they need"))
     municipality = models.ForeignKey(
         Municipality,

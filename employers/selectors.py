@@ -1,0 +1,147 @@
+"""Reads of employers that pages and API share: search, filters, sorting, list annotations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from baanbrekers.listing import Sorting
+from baanbrekers.models import Skill
+
+from .models import ContactMoment, Employer, Opening, OpeningStatus, Referral, Sector
+
+EMPLOYER_SORTING = Sorting(
+    options={
+        "name": ("trade_name",),
+        "kvk": ("kvk_number",),
+        "municipality": ("municipality__name", "trade_name"),
+        "status": ("status", "trade_name"),
+        "sector": ("sector__code", "trade_name"),
+        "owner": ("relationship_owner__last_name", "relationship_owner__first_name"),
+        "last_contact": ("last_contact_at",),
+        "openings": ("open_openings", "trade_name"),
+    },
+    default="name",
+)
+
+_POSTCODE_ISH = re.compile(r"^\s*[1-9]\d{3}\s*[A-Za-z]{0,2}\s*$")
+
+
+@dataclass(frozen=True)
+class EmployerFilters:
+    """What a list of employers can be narrowed by (the page's form and the API's query)."""
+
+    q: str = ""
+    municipality: int | None = None
+    status: str = ""
+    sector: Sector | None = None
+    owner: int | None = None
+    skill: str = ""
+
+
+def employer_search(qs: QuerySet[Employer], filters: EmployerFilters) -> QuerySet[Employer]:
+    """Narrows an already scoped queryset.
+
+    ``q`` matches the trade name (part of it), the KvK number (start), the postcode (start,
+    spaces ignored) and the competences the employer values or seeks in an open opening.
+    """
+    q = " ".join(filters.q.split())
+    if q:
+        condition = Q(trade_name__icontains=q) | Q(city__iexact=q)
+        digits = q.replace(" ", "")
+        if digits.isdigit():
+            condition |= Q(kvk_number__startswith=digits)
+        if _POSTCODE_ISH.match(q):
+            compact = digits.upper()
+            if len(compact) > 4:
+                compact = f"{compact[:4]} {compact[4:]}"
+            condition |= Q(postcode__startswith=compact)
+        condition |= Q(pk__in=_employers_with_skill(q, exact=False))
+        qs = qs.filter(condition)
+    if filters.municipality:
+        qs = qs.filter(municipality_id=filters.municipality)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.sector is not None:
+        qs = qs.filter(Q(sector=filters.sector) | Q(sector__parent=filters.sector))
+    if filters.owner:
+        qs = qs.filter(relationship_owner_id=filters.owner)
+    if filters.skill:
+        qs = qs.filter(pk__in=_employers_with_skill(filters.skill, exact=True))
+    return qs
+
+
+def _employers_with_skill(name: str, *, exact: bool):
+    lookup = "name__iexact" if exact else "name__icontains"
+    skills = Skill.objects.filter(**{lookup: name.strip()}).values("pk")
+    valued = Employer.valued_skills.through.objects.filter(skill_id__in=skills).values(
+        "employer_id"
+    )
+    sought = Opening.objects.filter(status=OpeningStatus.OPEN, competences__in=skills).values(
+        "employer_id"
+    )
+    return valued.union(sought)
+
+
+def employer_list(qs: QuerySet[Employer]) -> QuerySet[Employer]:
+    """Everything a list row shows, in a fixed number of queries whatever the number of rows:
+    one for the rows (with subqueries for the counts) and one for the valued competences."""
+    last_contact = (
+        ContactMoment.objects.filter(employer=OuterRef("pk"))
+        .order_by("-happened_at")
+        .values("happened_at")[:1]
+    )
+    open_openings = (
+        Opening.objects.filter(employer=OuterRef("pk"), status=OpeningStatus.OPEN)
+        .order_by()
+        .values("employer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        qs.select_related("municipality", "sector", "relationship_owner")
+        .annotate(
+            last_contact_at=Subquery(last_contact),
+            open_openings=Coalesce(Subquery(open_openings, output_field=IntegerField()), Value(0)),
+        )
+        .prefetch_related(Prefetch("valued_skills", queryset=Skill.objects.order_by("name")))
+    )
+
+
+def employer_detail(qs: QuerySet[Employer]) -> QuerySet[Employer]:
+    """The employer page: the story, its people, what it offers, its tips and its timeline."""
+    return qs.select_related(
+        "municipality", "sector", "sector__parent", "relationship_owner"
+    ).prefetch_related(
+        Prefetch("valued_skills", queryset=Skill.objects.order_by("name")),
+        "contacts",
+        Prefetch(
+            "openings",
+            queryset=Opening.objects.prefetch_related(
+                Prefetch("competences", queryset=Skill.objects.order_by("name"))
+            ).order_by("status", "-created_at"),
+        ),
+        Prefetch(
+            "referrals_made",
+            queryset=Referral.objects.select_related("converted_employer", "municipality"),
+        ),
+    )
+
+
+def employer_timeline(employer: Employer, *, limit: int = 50) -> list[ContactMoment]:
+    """The latest contact moments, newest first, with their authors."""
+    return list(
+        employer.contact_moments.select_related("author").order_by("-happened_at", "-id")[:limit]
+    )

@@ -1,0 +1,376 @@
+"""Back-office pages of the employers' file (caseworkers and coordinators).
+
+Every employer, opening, contact and tip is fetched through ``employers.access``: another
+municipality's record is a 404. Aldermen and employer contacts have their own views (visit
+briefings, the portal) and get a 403 here.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from baanbrekers.access import get_visible_or_404, works_in_back_office
+from baanbrekers.listing import paginate
+
+from . import services
+from .access import (
+    contact_for_user,
+    employer_for_user,
+    may_work_in,
+    opening_for_user,
+    referral_for_user,
+    visible_employers,
+)
+from .forms import (
+    ContactMomentForm,
+    EmployerContactForm,
+    EmployerFilterForm,
+    EmployerForm,
+    OpeningForm,
+    ReferralForm,
+)
+from .selectors import (
+    EMPLOYER_SORTING,
+    EmployerFilters,
+    employer_detail,
+    employer_list,
+    employer_search,
+    employer_timeline,
+)
+
+
+def back_office_required(view):
+    """Logged in (else to the login page) and keeping files (else 403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not works_in_back_office(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """Puts a service's ValidationError next to the fields it names (or on top of the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@back_office_required
+@require_http_methods(["GET"])
+def employer_list_view(request):
+    form = EmployerFilterForm(request.GET or None, user=request.user)
+    filters = EmployerFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = EmployerFilters(
+            q=data["q"],
+            municipality=data["municipality"].pk if data["municipality"] else None,
+            status=data["status"],
+            sector=data["sector"],
+            owner=data["owner"].pk if data["owner"] else None,
+            skill=data["skill"],
+        )
+    qs = employer_list(employer_search(visible_employers(request.user), filters))
+    qs, sort = EMPLOYER_SORTING.apply(qs, request.GET.get("sort"))
+    page = paginate(request, qs)
+    context = {"form": form, "page": page, "employers": page.object_list, "sort": sort}
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "employers/_results.html", context)
+    return render(request, "employers/list.html", context)
+
+
+@back_office_required
+@require_http_methods(["GET", "POST"])
+def employer_create_view(request):
+    form = EmployerForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            employer = services.employer_create(created_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Employer %(name)s registered.") % {"name": employer})
+            return redirect("employers:detail", pk=employer.pk)
+    return render(
+        request,
+        "employers/employer_form.html",
+        {"form": form, "title": _("New employer"), "cancel_url": reverse("employers:list")},
+    )
+
+
+def _detail_context(request, employer, moment_form=None) -> dict:
+    return {
+        "employer": employer,
+        "timeline": employer_timeline(employer),
+        "moment_form": moment_form or ContactMomentForm(),
+    }
+
+
+@back_office_required
+@require_http_methods(["GET"])
+def employer_detail_view(request, pk):
+    employer = get_visible_or_404(employer_detail(visible_employers(request.user)), pk)
+    return render(request, "employers/detail.html", _detail_context(request, employer))
+
+
+@back_office_required
+@require_http_methods(["GET", "POST"])
+def employer_edit_view(request, pk):
+    employer = employer_for_user(request.user, pk)
+    form = EmployerForm(request.POST or None, instance=employer, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        valued_skills = data.pop("valued_skills")
+        try:
+            services.employer_update(
+                employer=employer,
+                updated_by=request.user,
+                valued_skills=valued_skills,
+                **data,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("employers:detail", pk=employer.pk)
+    return render(
+        request,
+        "employers/employer_form.html",
+        {
+            "form": form,
+            "employer": employer,
+            "title": _("Edit %(name)s") % {"name": employer.trade_name},
+            "cancel_url": reverse("employers:detail", args=[employer.pk]),
+        },
+    )
+
+
+@back_office_required
+@require_POST
+def contact_moment_create_view(request, pk):
+    """Records a contact moment. With htmx it answers with the timeline fragment (form and
+    list); without JavaScript it redirects back to the employer page."""
+    employer = employer_for_user(request.user, pk)
+    form = ContactMomentForm(request.POST)
+    if form.is_valid():
+        services.contact_moment_record(employer=employer, author=request.user, **form.cleaned_data)
+        if request.htmx:
+            return render(request, "employers/_timeline.html", _detail_context(request, employer))
+        messages.success(request, _("Contact moment recorded."))
+        return redirect(reverse("employers:detail", args=[employer.pk]) + "#timeline")
+    if request.htmx:
+        return render(request, "employers/_timeline.html", _detail_context(request, employer, form))
+    employer = get_visible_or_404(employer_detail(visible_employers(request.user)), employer.pk)
+    return render(
+        request, "employers/detail.html", _detail_context(request, employer, form), status=400
+    )
+
+
+def _simple_form(request, form, *, title, employer, cancel_url=None):
+    return render(
+        request,
+        "employers/simple_form.html",
+        {
+            "form": form,
+            "title": title,
+            "employer": employer,
+            "cancel_url": cancel_url or reverse("employers:detail", args=[employer.pk]),
+        },
+    )
+
+
+@back_office_required
+@require_http_methods(["GET", "POST"])
+def contact_create_view(request, pk):
+    employer = employer_for_user(request.user, pk)
+    form = EmployerContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.employer_contact_create(
+            employer=employer, created_by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Contact person added."))
+        return redirect(reverse("employers:detail", args=[employer.pk]) + "#contacts")
+    return _simple_form(request, form, title=_("New contact person"), employer=employer)
+
+
+@back_office_required
+@require_http_methods(["GET", "POST"])
+def contact_edit_view(request, pk, contact_pk):
+    employer = employer_for_user(request.user, pk)
+    contact = contact_for_user(request.user, contact_pk, employer=employer)
+    form = EmployerContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        services.employer_contact_update(
+            contact=contact, updated_by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Changes saved."))
+        return redirect(reverse("employers:detail", args=[employer.pk]) + "#contacts")
+    return _simple_form(
+        request, form, title=_("Edit %(name)s") % {"name": contact.name}, employer=employer
+    )
+
+
+@back_office_required
+@require_http_methods(["GET", "POST"])
+def opening_create_view(request, pk):
+    employer = employer_for_user(request.user, pk)
+    form = OpeningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opening_create(employer=employer, created_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Opening added."))
+            return redirect(reverse("employers:detail", args=[employer.pk]) + "#openings")
+    return _simple_form(request, form, title=_("New opening"), employer=employer)
+
+
+@back_office_required
+@require_http_methods(["GET", "POST"])
+def opening_edit_view(request, pk, opening_pk):
+    employer = employer_for_user(request.user, pk)
+    opening = opening_for_user(request.user, opening_pk, employer=employer)
+    form = OpeningForm(request.POST or None, instance=opening)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        competences = data.pop("competences")
+        try:
+            services.opening_update(
+                opening=opening, updated_by=request.user, competences=competences, **data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(reverse("employers:detail", args=[employer.pk]) + "#openings")
+    return _simple_form(
+        request, form, title=_("Edit %(name)s") % {"name": opening.title}, employer=employer
+    )
+
+
+@back_office_required
+@require_POST
+def opening_close_view(request, pk, opening_pk):
+    employer = employer_for_user(request.user, pk)
+    opening = opening_for_user(request.user, opening_pk, employer=employer)
+    try:
+        services.opening_close(
+            opening=opening, closed_by=request.user, filled=request.POST.get("filled") == "1"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Opening %(title)s closed.") % {"title": opening.title})
+    return redirect(reverse("employers:detail", args=[employer.pk]) + "#openings")
+
+
+@back_office_required
+@require_http_methods(["GET", "POST"])
+def referral_create_view(request, pk):
+    employer = employer_for_user(request.user, pk)
+    form = ReferralForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_record(
+                referring_employer=employer, recorded_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Tip recorded."))
+            return redirect(reverse("employers:detail", args=[employer.pk]) + "#referrals")
+    return _simple_form(
+        request,
+        form,
+        title=_("Tip from %(name)s") % {"name": employer.trade_name},
+        employer=employer,
+    )
+
+
+@back_office_required
+@require_http_methods(["GET", "POST"])
+def referral_edit_view(request, pk, referral_pk):
+    employer = employer_for_user(request.user, pk)
+    referral = referral_for_user(request.user, referral_pk, employer=employer)
+    form = ReferralForm(request.POST or None, instance=referral, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_update(
+                referral=referral, updated_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(reverse("employers:detail", args=[employer.pk]) + "#referrals")
+    return _simple_form(
+        request,
+        form,
+        title=_("Tip about %(name)s") % {"name": referral.company_name},
+        employer=employer,
+    )
+
+
+@back_office_required
+@require_POST
+def referral_convert_view(request, pk, referral_pk):
+    """One click: the tip becomes a prospect, and the caseworker lands on its page."""
+    employer = employer_for_user(request.user, pk)
+    referral = referral_for_user(request.user, referral_pk, employer=employer)
+    municipality = referral.municipality or employer.municipality
+    if not may_work_in(request.user, municipality):
+        # The prospect would land outside the user's own municipalities, out of their sight.
+        messages.error(
+            request,
+            _("The tipped company is in %(municipality)s, where you do not work.")
+            % {"municipality": municipality},
+        )
+        return redirect(reverse("employers:detail", args=[employer.pk]) + "#referrals")
+    try:
+        prospect = services.referral_convert_to_prospect(
+            referral=referral, converted_by=request.user
+        )
+    except services.ReferralNotConvertible as exc:
+        messages.error(request, " ".join(exc.messages))
+        if exc.existing is not None:
+            try:
+                existing = employer_for_user(request.user, exc.existing.pk)
+            except Http404:
+                existing = None
+            if existing is not None:
+                return redirect("employers:detail", pk=existing.pk)
+        return redirect(reverse("employers:detail", args=[employer.pk]) + "#referrals")
+    messages.success(
+        request, _("%(name)s is now a prospect. Complete its story.") % {"name": prospect}
+    )
+    return redirect("employers:detail", pk=prospect.pk)
+
+
+@back_office_required
+@require_POST
+def referral_decline_view(request, pk, referral_pk):
+    employer = employer_for_user(request.user, pk)
+    referral = referral_for_user(request.user, referral_pk, employer=employer)
+    try:
+        services.referral_decline(referral=referral, declined_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Tip set aside."))
+    return redirect(reverse("employers:detail", args=[employer.pk]) + "#referrals")
