@@ -1,0 +1,95 @@
+"""Admin for coordinators: the same protections as the pages.
+
+The encrypted BSN column and its hash are never shown, only the masked BSN; opening a file is
+written to the audit log, an exact BSN search goes through the keyed hash and is logged too. New
+files are made on the job seeker pages (which validate the BSN), not here.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from baanbrekers.models import AuditAction
+from baanbrekers.services import audit_record
+from baanbrekers.validators import bsn_passes_eleven_test
+
+from . import services
+from .access import visible_jobseekers
+from .models import Consent, JobSeeker, JobSeekerNote
+
+
+class ConsentInline(admin.TabularInline):
+    model = Consent
+    extra = 0
+    fields = ["kind", "given_on", "valid_until", "withdrawn_on", "recorded_by"]
+    readonly_fields = ["recorded_by"]
+
+
+@admin.register(JobSeeker)
+class JobSeekerAdmin(admin.ModelAdmin):
+    list_display = [
+        "last_name",
+        "first_name",
+        "bsn_masked",
+        "postcode",
+        "municipality",
+        "status",
+        "ladder_step",
+        "caseworker",
+    ]
+    list_filter = ["municipality", "status", "ladder_step"]
+    list_select_related = ["municipality", "caseworker"]
+    search_fields = ["first_name", "last_name", "postcode"]
+    autocomplete_fields = ["skills", "interests"]
+    raw_id_fields = ["caseworker"]
+    readonly_fields = ["bsn_masked", "created_at", "updated_at"]
+    exclude = ["bsn_encrypted", "bsn_hash"]
+    inlines = [ConsentInline]
+
+    @admin.display(description=_("BSN"))
+    def bsn_masked(self, obj):
+        return obj.masked_bsn
+
+    def get_queryset(self, request):
+        return visible_jobseekers(request.user)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = "".join(search_term.split())
+        if bsn_passes_eleven_test(term):
+            found = services.jobseeker_find_by_bsn(user=request.user, bsn=term, request=request)
+            return queryset.filter(pk=found.pk if found else None), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                services.jobseeker_view(jobseeker=obj, user=request.user, request=request)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action=AuditAction.UPDATE if change else AuditAction.CREATE,
+            obj=obj,
+            detail={"fields": sorted(form.changed_data), "via": "admin"},
+            request=request,
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Leaving is a status; anonymising old files is the retention job's work.
+        return False
+
+
+@admin.register(JobSeekerNote)
+class JobSeekerNoteAdmin(admin.ModelAdmin):
+    list_display = ["jobseeker", "author", "created_at"]
+    list_select_related = ["jobseeker", "author"]
+    search_fields = ["jobseeker__last_name", "text"]
+    raw_id_fields = ["jobseeker", "author"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,215 @@
+"""The job seekers API: the same scoping, masking and audit log as the pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from baanbrekers.access import works_in_back_office
+
+from .. import services
+from ..access import jobseeker_for_user
+from ..selectors import JobSeekerFilters, jobseeker_list
+from .serializers import (
+    BsnRevealSerializer,
+    ConsentSerializer,
+    JobSeekerListSerializer,
+    JobSeekerSerializer,
+    NoteSerializer,
+)
+
+
+class WorksInBackOffice(BasePermission):
+    """Caseworkers and coordinators only; aldermen and employer contacts get 403."""
+
+    def has_permission(self, request, view):
+        return works_in_back_office(request.user)
+
+
+def _drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return serializers.ValidationError(
+            {
+                field: [str(m) for e in errors for m in e.messages]
+                for field, errors in exc.error_dict.items()
+            }
+        )
+    return serializers.ValidationError([str(m) for m in exc.messages])
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter("q", str, description="Name, postcode (prefix), skill or interest."),
+    OpenApiParameter("municipality", int),
+    OpenApiParameter("status", str, enum=["active", "in_placement", "working", "left"]),
+    OpenApiParameter("ladder_step", int, description="Participation ladder step 1-6."),
+    OpenApiParameter("caseworker", int),
+    OpenApiParameter("skill", str, description="Exact skill or interest (case-insensitive)."),
+    OpenApiParameter(
+        "ordering",
+        str,
+        description="name, postcode, municipality, ladder, status, updated; '-' for descending.",
+    ),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=LIST_PARAMETERS, summary="Job seekers you may see"),
+    retrieve=extend_schema(summary="One job seeker (the view is logged; BSN masked)"),
+    create=extend_schema(summary="Register a job seeker"),
+    update=extend_schema(summary="Change a job seeker"),
+    partial_update=extend_schema(summary="Change some fields of a job seeker"),
+)
+@method_decorator(sensitive_post_parameters("bsn"), name="dispatch")
+class JobSeekerViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Job seekers of the caller's municipalities (all for coordinators). The BSN is never
+    returned except by the logged ``reveal-bsn`` action."""
+
+    permission_classes = [IsAuthenticated, WorksInBackOffice]
+    serializer_class = JobSeekerSerializer
+
+    def get_queryset(self):
+        filters = JobSeekerFilters.from_params(self.request.query_params)
+        qs, _sort = jobseeker_list(
+            user=self.request.user,
+            filters=filters,
+            sort=self.request.query_params.get("ordering", ""),
+        )
+        return qs
+
+    def get_serializer_class(self):
+        return JobSeekerListSerializer if self.action == "list" else JobSeekerSerializer
+
+    def get_object(self):
+        return jobseeker_for_user(self.request.user, self.kwargs["pk"])
+
+    def retrieve(self, request, *args, **kwargs):
+        jobseeker = self.get_object()
+        services.jobseeker_view(jobseeker=jobseeker, user=request.user, request=request)
+        return Response(self.get_serializer(jobseeker).data)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        bsn = data.pop("bsn")
+        try:
+            serializer.instance = services.jobseeker_create(
+                user=self.request.user,
+                bsn=bsn,
+                data=data,
+                skill_names=data.pop("skills", []),
+                interest_names=data.pop("interests", []),
+                request=self.request,
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        try:
+            serializer.instance = services.jobseeker_update(
+                jobseeker=serializer.instance,
+                user=self.request.user,
+                bsn=data.pop("bsn", ""),
+                skill_names=data.pop("skills", None),
+                interest_names=data.pop("interests", None),
+                data=data,
+                request=self.request,
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+
+    @extend_schema(
+        request=None,
+        responses=BsnRevealSerializer,
+        summary="Reveal the BSN (written to the audit log)",
+    )
+    @action(detail=True, methods=["post"], url_path="reveal-bsn")
+    def reveal_bsn(self, request, pk=None):
+        jobseeker = self.get_object()
+        with transaction.atomic():
+            bsn = services.jobseeker_reveal_bsn(
+                jobseeker=jobseeker, user=request.user, request=request
+            )
+        response = Response({"bsn": bsn})
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @extend_schema(methods=["get"], responses=ConsentSerializer(many=True), summary="Consents")
+    @extend_schema(
+        methods=["post"],
+        request=ConsentSerializer,
+        responses={201: ConsentSerializer},
+        summary="Record a consent",
+    )
+    @action(detail=True, methods=["get", "post"], serializer_class=ConsentSerializer)
+    def consents(self, request, pk=None):
+        jobseeker = self.get_object()
+        if request.method == "GET":
+            return Response(ConsentSerializer(jobseeker.consents.all(), many=True).data)
+        serializer = ConsentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            consent = services.consent_give(
+                jobseeker=jobseeker, user=request.user, request=request, **serializer.validated_data
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+        return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses=ConsentSerializer,
+        parameters=[OpenApiParameter("consent_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        summary="Withdraw a consent (from today)",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"consents/(?P<consent_pk>\d+)/withdraw",
+        serializer_class=ConsentSerializer,
+    )
+    def withdraw_consent(self, request, pk=None, consent_pk=None):
+        jobseeker = self.get_object()
+        consent = get_object_or_404(jobseeker.consents, pk=consent_pk)
+        services.consent_withdraw(consent=consent, user=request.user, request=request)
+        return Response(ConsentSerializer(consent).data)
+
+    @extend_schema(methods=["get"], responses=NoteSerializer(many=True), summary="Notes")
+    @extend_schema(
+        methods=["post"],
+        request=NoteSerializer,
+        responses={201: NoteSerializer},
+        summary="Add a note",
+    )
+    @action(detail=True, methods=["get", "post"], serializer_class=NoteSerializer)
+    def notes(self, request, pk=None):
+        jobseeker = self.get_object()
+        if request.method == "GET":
+            notes = jobseeker.notes.select_related("author")
+            return Response(NoteSerializer(notes, many=True).data)
+        serializer = NoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            note = services.note_add(
+                jobseeker=jobseeker,
+                text=serializer.validated_data["text"],
+                author=request.user,
+                request=request,
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+        return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)

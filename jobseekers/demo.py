@@ -1,0 +1,324 @@
+"""About 300 synthetic job seekers across the three municipalities (see baanbrekers/demo.py).
+
+Invented people with made-up BSNs that pass the eleven-test. Idempotent: a person's BSN is
+derived from their number, and its keyed hash is the natural key, so a second run adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from baanbrekers import crypto
+from baanbrekers.demo import DemoContext
+from baanbrekers.models import Role
+from baanbrekers.services import skills_from_names
+
+from .models import (
+    BenefitType,
+    Consent,
+    ConsentKind,
+    EducationLevel,
+    JobSeeker,
+    JobSeekerNote,
+    JobSeekerStatus,
+    LanguageLevel,
+)
+
+COUNT = 300
+
+# CBS code -> postcode digits served
+POSTCODES = {
+    "GM0797": range(5250, 5257),  # Heusden
+    "GM0809": range(5170, 5177),  # Loon op Zand
+    "GM0867": range(5140, 5147),  # Waalwijk
+}
+
+FIRST_NAMES = [
+    "Anouk",
+    "Bram",
+    "Chantal",
+    "Daan",
+    "Esra",
+    "Fleur",
+    "Gerrit",
+    "Hatice",
+    "Ivo",
+    "Jamila",
+    "Kevin",
+    "Linda",
+    "Mohamed",
+    "Noor",
+    "Oscar",
+    "Priya",
+    "Ricardo",
+    "Sanne",
+    "Tim",
+    "Urszula",
+    "Vincent",
+    "Wendy",
+    "Youssef",
+    "Zeynep",
+    "Arjen",
+    "Bianca",
+    "Cees",
+    "Dewi",
+    "Erik",
+    "Fatima",
+    "Geert",
+    "Hanneke",
+    "Ilse",
+    "Jeroen",
+    "Kim",
+    "Lucas",
+    "Marieke",
+    "Nadia",
+    "Piotr",
+    "Rob",
+]
+LAST_NAMES = [
+    "de Jong",
+    "Jansen",
+    "de Vries",
+    "van den Berg",
+    "van Dijk",
+    "Bakker",
+    "Janssen",
+    "Visser",
+    "Smits",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "de Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+    "de Wit",
+    "Dijkstra",
+    "Kowalski",
+    "Yilmaz",
+    "El Amrani",
+    "van der Heijden",
+    "Verhoeven",
+    "van Gils",
+    "Schellekens",
+    "van Dongen",
+    "Kuijpers",
+    "Timmermans",
+    "van Loon",
+    "Verschuren",
+    "Pijnenburg",
+]
+SKILLS = [
+    "koken",
+    "lassen",
+    "heftruck rijden",
+    "schoonmaken",
+    "klantcontact",
+    "kassawerk",
+    "orderpicken",
+    "administratie",
+    "schilderen",
+    "tuinonderhoud",
+    "metselen",
+    "zorg",
+    "kinderopvang",
+    "chauffeur",
+    "magazijnbeheer",
+    "timmeren",
+    "elektrotechniek",
+    "Excel",
+    "Engels",
+    "Pools",
+    "Turks",
+    "Arabisch",
+    "leer bewerken",
+    "naaien",
+    "bakken",
+    "beveiliging",
+    "horeca bediening",
+    "productiewerk",
+    "inpakken",
+    "telefonie",
+]
+INTERESTS = [
+    "sleutelen aan brommers",
+    "voetbal",
+    "tekenen",
+    "gamen",
+    "fietsen",
+    "vissen",
+    "koken",
+    "muziek maken",
+    "tuinieren",
+    "vrijwilligerswerk",
+    "computers repareren",
+    "fotografie",
+    "hardlopen",
+    "dieren verzorgen",
+    "houtbewerking",
+    "naaien",
+    "puzzelen",
+    "dansen",
+    "schaken",
+    "klussen in huis",
+    "carnaval",
+    "paarden",
+    "bakken",
+    "zingen",
+]
+EXPERIENCE = [
+    "Jaren in de keuken van een wegrestaurant gewerkt.",
+    "Productiemedewerker in de schoenindustrie.",
+    "Magazijnwerk via een uitzendbureau, daarna lang zonder werk.",
+    "Schoonmaakwerk in kantoren, avonduren.",
+    "Geen betaald werk; wel vrijwilliger bij de voetbalclub.",
+    "Verkoopmedewerker in een supermarkt.",
+    "Bouw: opperman en later metselaar.",
+    "Zorghulp in de thuiszorg.",
+    "",
+]
+
+
+def synthetic_bsn(n: int) -> str:
+    """The n-th synthetic BSN: 8 digits from n, a ninth that makes the eleven-test pass.
+
+    Numbers whose check digit would be 10 are skipped by moving on to the next candidate.
+    """
+    candidate = 20_000_000 + n * 7
+    while True:
+        digits = [int(d) for d in f"{candidate:08d}"]
+        check = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True)) % 11
+        if check < 10:
+            return f"{candidate:08d}{check}"
+        candidate += 1
+
+
+def _postcode(rng: random.Random, code: str) -> str:
+    letters = "ABCDEFGHJKLMNPRTVWXZ"
+    pair = rng.choice(letters) + rng.choice(letters)
+    return f"{rng.choice(list(POSTCODES[code]))} {pair}"
+
+
+def seed(ctx: DemoContext) -> None:
+    rng = random.Random(867)
+    today = timezone.localdate()
+    caseworker = ctx.users.get(Role.CASEWORKER)
+    codes = list(POSTCODES)
+    vocabulary = {s.name: s for s in skills_from_names(SKILLS + INTERESTS)}
+
+    hashes = [crypto.keyed_hash(synthetic_bsn(i)) for i in range(COUNT)]
+    existing = set(JobSeeker.objects.filter(bsn_hash__in=hashes).values_list("bsn_hash", flat=True))
+
+    new_people: list[tuple[JobSeeker, list[str], list[str]]] = []
+    for i in range(COUNT):
+        # Draw every value even for people who exist, so the sequence stays the same.
+        code = codes[i % 3]
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        skills = rng.sample(SKILLS, rng.randint(1, 4))
+        interests = rng.sample(INTERESTS, rng.randint(1, 3))
+        if i == 0:
+            # The cook who tinkers with mopeds: a technical talent waiting to be found.
+            first, last, code = "Ricardo", "van Dongen", "GM0797"
+            skills, interests = ["koken"], ["sleutelen aan brommers", "computers repareren"]
+        status = rng.choices([s.value for s in JobSeekerStatus], weights=[75, 10, 10, 5], k=1)[0]
+        born = today - datetime.timedelta(days=rng.randint(18 * 365, 63 * 365))
+        person = JobSeeker(
+            first_name=first,
+            last_name=last,
+            birth_date=born,
+            email=f"{first.lower()}.{i}@voorbeeld.invalid",
+            phone=f"06-{rng.randint(10_000_000, 99_999_999)}",
+            postcode=_postcode(rng, code),
+            municipality=ctx.municipalities[code],
+            caseworker=caseworker if code in ("GM0797", "GM0809") else None,
+            benefit_type=rng.choices(
+                [BenefitType.PARTICIPATIEWET, BenefitType.WW, BenefitType.WAJONG, BenefitType.IOAW],
+                weights=[70, 15, 10, 5],
+                k=1,
+            )[0],
+            benefit_start_date=today - datetime.timedelta(days=rng.randint(60, 3000)),
+            ladder_step=rng.choices(range(1, 7), weights=[5, 15, 30, 25, 15, 10], k=1)[0],
+            education_level=rng.choice(EducationLevel.values),
+            experience=rng.choice(EXPERIENCE),
+            hours_available=rng.choice([8, 12, 16, 20, 24, 32, 36, 40]),
+            has_driving_licence=rng.random() < 0.45,
+            has_car=rng.random() < 0.3,
+            has_bicycle=rng.random() < 0.8,
+            max_travel_km=rng.choice([5, 10, 15, 20, 30]),
+            dutch_level=rng.choice(LanguageLevel.values),
+            limitations=rng.choice(["", "", "", "Geen zwaar tilwerk.", "Alleen dagdiensten."]),
+            status=status,
+            left_on=today - datetime.timedelta(days=rng.randint(1, 200))
+            if status == JobSeekerStatus.LEFT
+            else None,
+        )
+        consent_plan = rng.random()
+        if hashes[i] in existing:
+            continue
+        person.set_bsn(synthetic_bsn(i))
+        person._consent_plan = consent_plan
+        new_people.append((person, skills, interests))
+
+    if new_people:
+        created = JobSeeker.objects.bulk_create([p for p, _, _ in new_people])
+        skill_rows, interest_rows, consents, notes = [], [], [], []
+        for person, (_, skills, interests) in zip(created, new_people, strict=True):
+            skill_rows += [
+                JobSeeker.skills.through(jobseeker_id=person.pk, skill_id=vocabulary[s].pk)
+                for s in skills
+            ]
+            interest_rows += [
+                JobSeeker.interests.through(jobseeker_id=person.pk, skill_id=vocabulary[s].pk)
+                for s in interests
+            ]
+            plan = person._consent_plan
+            if plan < 0.6:
+                # Most have a year's consent to share a profile; some expire within a month.
+                until = today + (
+                    datetime.timedelta(days=5 + int(plan * 40))
+                    if plan < 0.15
+                    else datetime.timedelta(days=365)
+                )
+                consents.append(
+                    Consent(
+                        jobseeker=person,
+                        kind=ConsentKind.SHARE_PROFILE,
+                        given_on=until - datetime.timedelta(days=365),
+                        valid_until=until,
+                        recorded_by=person.caseworker,
+                    )
+                )
+                if plan < 0.4:
+                    consents.append(
+                        Consent(
+                            jobseeker=person,
+                            kind=ConsentKind.JOIN_VISITS,
+                            given_on=today - datetime.timedelta(days=30),
+                            valid_until=today + datetime.timedelta(days=335),
+                            recorded_by=person.caseworker,
+                        )
+                    )
+            if plan > 0.7:
+                notes.append(
+                    JobSeekerNote(
+                        jobseeker=person,
+                        author=person.caseworker,
+                        text="Kennismakingsgesprek gehad; gemotiveerd om te starten.",
+                    )
+                )
+        JobSeeker.skills.through.objects.bulk_create(skill_rows)
+        JobSeeker.interests.through.objects.bulk_create(interest_rows)
+        Consent.objects.bulk_create(consents)
+        JobSeekerNote.objects.bulk_create(notes)
+        ctx.log.append(f"Job seekers: {len(created)} added.")
+
+    ctx.extra["jobseekers"] = list(
+        JobSeeker.objects.filter(bsn_hash__in=hashes).select_related("municipality")
+    )

@@ -1,0 +1,184 @@
+"""Reads of job seekers: the searchable, filterable list and a person's timeline."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+
+from baanbrekers.listing import Sorting
+from baanbrekers.models import Skill, User
+
+from .access import visible_jobseekers
+from .models import Consent, JobSeeker, JobSeekerNote
+
+SORTING = Sorting(
+    options={
+        "name": ("last_name", "first_name"),
+        "postcode": ("postcode",),
+        "municipality": ("municipality__name",),
+        "ladder": ("ladder_step",),
+        "status": ("status",),
+        "updated": ("updated_at",),
+    },
+    default="name",
+)
+
+_POSTCODE_PREFIX = re.compile(r"^([1-9]\d{3})\s*([A-Za-z]{0,2})$")
+
+
+@dataclass(frozen=True)
+class JobSeekerFilters:
+    """What a list page or API client asks for; every value is optional."""
+
+    q: str = ""
+    municipality: int | None = None
+    status: str = ""
+    ladder_step: int | None = None
+    caseworker: int | None = None
+    skill: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> JobSeekerFilters:
+        """Reads a QueryDict (page or API); values that do not parse are ignored."""
+
+        def as_int(name: str) -> int | None:
+            try:
+                return int(params.get(name, ""))
+            except (TypeError, ValueError):
+                return None
+
+        return cls(
+            q=" ".join((params.get("q") or "").split())[:100],
+            municipality=as_int("municipality"),
+            status=(params.get("status") or "")[:20],
+            ladder_step=as_int("ladder_step"),
+            caseworker=as_int("caseworker"),
+            skill=" ".join((params.get("skill") or "").split())[:80],
+        )
+
+
+def _skill_ids_matching(text: str, *, exact: bool) -> QuerySet:
+    """Ids of vocabulary words matching ``text`` (the vocabulary is small next to job seekers)."""
+    words = Skill.objects.annotate(lname=Lower("name"))
+    if exact:
+        return words.filter(lname=text.lower()).values("pk")
+    return words.filter(name__icontains=text).values("pk")
+
+
+def _has_skill_or_interest(skill_ids: QuerySet) -> Q:
+    """A semi-join on the two M2M tables; EXISTS keeps one row per person (no DISTINCT)."""
+    skills = JobSeeker.skills.through.objects.filter(
+        jobseeker_id=OuterRef("pk"), skill_id__in=skill_ids
+    )
+    interests = JobSeeker.interests.through.objects.filter(
+        jobseeker_id=OuterRef("pk"), skill_id__in=skill_ids
+    )
+    return Q(Exists(skills)) | Q(Exists(interests))
+
+
+def _search(qs: QuerySet[JobSeeker], text: str) -> QuerySet[JobSeeker]:
+    """Free text: a postcode (prefix), or words that each match a name, skill or interest."""
+    match = _POSTCODE_PREFIX.match(text)
+    if match:
+        digits, letters = match.groups()
+        prefix = f"{digits} {letters.upper()}" if letters else digits
+        return qs.filter(postcode__startswith=prefix)
+    for word in text.split()[:5]:
+        qs = qs.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | _has_skill_or_interest(_skill_ids_matching(word, exact=False))
+        )
+    return qs
+
+
+def jobseeker_list(
+    *, user: User, filters: JobSeekerFilters, sort: str = ""
+) -> tuple[QuerySet, str]:
+    """The job seekers this user may see, searched, filtered and sorted, ready to paginate.
+
+    Related rows the list shows are joined or prefetched, so a page costs the same few queries
+    whatever its size. Returns the queryset and the sort key actually applied.
+    """
+    qs = visible_jobseekers(user).select_related("municipality", "caseworker")
+    if filters.q:
+        qs = _search(qs, filters.q)
+    if filters.municipality:
+        qs = qs.filter(municipality_id=filters.municipality)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.ladder_step:
+        qs = qs.filter(ladder_step=filters.ladder_step)
+    if filters.caseworker:
+        qs = qs.filter(caseworker_id=filters.caseworker)
+    if filters.skill:
+        qs = qs.filter(_has_skill_or_interest(_skill_ids_matching(filters.skill, exact=True)))
+    qs = qs.prefetch_related(
+        Prefetch("skills", queryset=Skill.objects.only("id", "name")),
+        Prefetch("interests", queryset=Skill.objects.only("id", "name")),
+    )
+    return SORTING.apply(qs, sort)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime.datetime | datetime.date
+    kind: str
+    title: str
+    text: str = ""
+    author: str = ""
+    consent: Consent | None = None
+
+
+def _as_datetime(value) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        return value
+    return datetime.datetime.combine(value, datetime.time.max, tzinfo=datetime.UTC)
+
+
+def jobseeker_timeline(jobseeker: JobSeeker) -> list[TimelineEntry]:
+    """Notes, consents given and withdrawn, and the file's creation and last change, newest first."""
+    entries = [
+        TimelineEntry(at=jobseeker.created_at, kind="created", title=_("File created")),
+    ]
+    if jobseeker.updated_at and jobseeker.updated_at - jobseeker.created_at > datetime.timedelta(
+        seconds=1
+    ):
+        entries.append(
+            TimelineEntry(at=jobseeker.updated_at, kind="changed", title=_("File last changed"))
+        )
+    notes = JobSeekerNote.objects.filter(jobseeker=jobseeker).select_related("author")
+    for note in notes:
+        entries.append(
+            TimelineEntry(
+                at=note.created_at,
+                kind="note",
+                title=_("Note"),
+                text=note.text,
+                author=str(note.author) if note.author else "",
+            )
+        )
+    for consent in Consent.objects.filter(jobseeker=jobseeker).select_related("recorded_by"):
+        entries.append(
+            TimelineEntry(
+                at=consent.created_at,
+                kind="consent",
+                title=_("Consent given: %(kind)s") % {"kind": consent.get_kind_display()},
+                author=str(consent.recorded_by) if consent.recorded_by else "",
+                consent=consent,
+            )
+        )
+        if consent.withdrawn_on:
+            entries.append(
+                TimelineEntry(
+                    at=consent.withdrawn_on,
+                    kind="consent_withdrawn",
+                    title=_("Consent withdrawn: %(kind)s") % {"kind": consent.get_kind_display()},
+                )
+            )
+    return sorted(entries, key=lambda e: _as_datetime(e.at), reverse=True)
