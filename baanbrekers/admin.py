@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, FollowUp, Municipality, Skill, Team, User
+from .models import AuditEvent, FollowUp, Municipality, OutboxEmail, Skill, Team, User
 
 
 @admin.register(Municipality)
@@ -73,3 +73,14 @@ class FollowUpAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind", "municipality"]
     search_fields = ["title", "subject_id"]
     date_hierarchy = "due_on"
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    list_display = ["subject", "to", "created_at", "delivered_at", "attempts", "failed"]
+    list_filter = ["failed"]
+    search_fields = ["to", "subject"]
+    readonly_fields = [f.name for f in OutboxEmail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -255,6 +255,7 @@ class FollowUp(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -276,3 +277,49 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.due_on})"
+
+
+class OutboxEmail(models.Model):
+    """An email that must go out, written in the same transaction as the reason it exists.
+
+    Recording a follow-up as sent and putting its message here happen in one transaction, so a
+    follow-up is sent exactly once however often a worker dies or beat fires. Delivery through
+    Django's email backend follows from this table; its Message-ID is stable, so should a worker
+    die between the mail server's acceptance and the commit, the receiving side can recognise the
+    repeat.
+    """
+
+    followup = models.OneToOneField(
+        FollowUp,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="email",
+        verbose_name=_("follow-up"),
+    )
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=250)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    failed = models.BooleanField(_("failed for good"), default=False)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="outbox_undelivered_idx",
+                condition=models.Q(delivered_at__isnull=True, failed=False),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

@@ -29,6 +29,7 @@ NAV_ITEMS = [
     NavItem(_("Visits"), "visits:list", ALL_STAFF),
     NavItem(_("Pipeline"), "placements:pipeline", BACK_OFFICE),
     NavItem(_("Dashboard"), "dashboard:index", ALL_STAFF),
+    NavItem(_("Follow-ups"), "followups", BACK_OFFICE),
     NavItem(_("My company"), "portal:home", frozenset({Role.EMPLOYER_CONTACT})),
     NavItem(_("Management"), "admin:index", frozenset({Role.COORDINATOR})),
 ]

@@ -10,6 +10,8 @@ from . import health, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("followups/", views.followup_list, name="followups"),
+    path("followups/<int:pk>/done/", views.followup_done, name="followup-done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("employers/", include("employers.urls")),

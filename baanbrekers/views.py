@@ -1,7 +1,14 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from .models import Role
+from .access import get_visible_or_404
+from .followups import followup_mark_done, followups_for_user
+from .listing import paginate
+from .models import FollowUpStatus, Role
 
 HOME_TEMPLATES = {
     Role.CASEWORKER: "home/caseworker.html",
@@ -9,6 +16,8 @@ HOME_TEMPLATES = {
     Role.ALDERMAN: "home/alderman.html",
     Role.EMPLOYER_CONTACT: "home/employer_contact.html",
 }
+
+OPEN_STATUSES = [FollowUpStatus.PENDING, FollowUpStatus.SENT, FollowUpStatus.FAILED]
 
 
 @require_GET
@@ -20,4 +29,42 @@ def home(request):
     role = Role.COORDINATOR if user.is_superuser else user.role
     template = HOME_TEMPLATES.get(role, "home/no_role.html")
     context = {"municipalities": user.municipalities.all()}
+    if role in (Role.CASEWORKER, Role.COORDINATOR):
+        context["due_followups"] = (
+            followups_for_user(user)
+            .filter(assignee=user, status__in=OPEN_STATUSES, due_on__lte=timezone.localdate())
+            .order_by("due_on", "id")[:10]
+        )
     return render(request, template, context)
+
+
+@login_required
+@require_GET
+def followup_list(request):
+    """The to-do list: my open follow-ups (coordinators may look at everyone's, and failures)."""
+    qs = followups_for_user(request.user)
+    show = request.GET.get("show", "mine")
+    if show == "failed" and request.user.is_coordinator:
+        qs = qs.filter(status=FollowUpStatus.FAILED)
+    elif show == "done":
+        qs = qs.filter(assignee=request.user, status=FollowUpStatus.DONE).order_by("-done_at")
+    else:
+        show = "mine"
+        qs = qs.filter(assignee=request.user, status__in=OPEN_STATUSES)
+    page = paginate(request, qs)
+    return render(
+        request,
+        "followups/list.html",
+        {"page": page, "show": show, "today": timezone.localdate()},
+    )
+
+
+@login_required
+@require_POST
+def followup_done(request, pk):
+    followup = get_visible_or_404(followups_for_user(request.user), pk)
+    followup_mark_done(followup=followup, user=request.user)
+    if request.htmx:
+        return render(request, "followups/_row.html", {"followup": followup})
+    messages.success(request, _("Marked as done."))
+    return redirect(request.POST.get("next") or "followups")

@@ -1,6 +1,8 @@
 """A real Celery worker process on the real Redis broker, working on the test database."""
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -17,10 +19,13 @@ def _test_database_url(test_db_name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{test_db_name}"))
 
 
-def start_worker(extra_args=(), env_overrides=None) -> subprocess.Popen:
+def start_worker(extra_args=(), env_overrides=None, queue=None) -> subprocess.Popen:
+    """Starts ``celery worker`` in its own process group (so a test can SIGKILL all of it)."""
     from django.conf import settings
     from django.db import connection
 
+    queue = queue or settings.CELERY_TASK_DEFAULT_QUEUE
+    hostname = f"test-{queue}-{os.getpid()}-{time.monotonic_ns()}@localhost"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "baanbrekers.settings.test",
@@ -40,10 +45,21 @@ def start_worker(extra_args=(), env_overrides=None) -> subprocess.Popen:
         "--without-mingle",
         "--without-gossip",
         "-Q",
-        settings.CELERY_TASK_DEFAULT_QUEUE,
+        queue,
+        "--hostname",
+        hostname,
         *extra_args,
     ]
-    return subprocess.Popen(command, cwd=PROJECT_DIR, env=env)
+    process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, start_new_session=True)
+    process.hostname = hostname
+    return process
+
+
+def kill_worker(process: subprocess.Popen) -> None:
+    """SIGKILL the worker and its pool children at once: no warm or cold shutdown."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
 
 
 def wait_for_worker(process: subprocess.Popen, timeout: float = 30) -> None:
@@ -53,7 +69,8 @@ def wait_for_worker(process: subprocess.Popen, timeout: float = 30) -> None:
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the Celery worker exited with {process.returncode}")
-        if app.control.ping(timeout=0.5):
+        # Ask this worker by name: another one answering proves nothing.
+        if app.control.ping(destination=[process.hostname], timeout=0.5):
             return
     raise RuntimeError("the Celery worker did not answer in time")
 
@@ -64,8 +81,7 @@ def stop_worker(process: subprocess.Popen) -> None:
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            kill_worker(process)
 
 
 @pytest.fixture(scope="session")

@@ -135,7 +135,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks are declared here; django-celery-beat installs them into the database.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "followups-send-due": {"task": "baanbrekers.followups_send_due", "schedule": 60.0},
+    "outbox-deliver": {"task": "baanbrekers.outbox_deliver", "schedule": 60.0},
+}
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "baanbrekers.User"
@@ -255,6 +258,9 @@ EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH", str(BASE_DIR / ".data" / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Baanbrekers <noreply@example.org>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_SUBJECT_PREFIX = "[Baanbrekers] "
+EMAIL_MESSAGE_ID_DOMAIN = env.str("EMAIL_MESSAGE_ID_DOMAIN", default="baanbrekers.local")
+# Where this site is reached, for links in emails and calendar feeds.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 ADMINS = [("Beheer", a) for a in env.list("ADMIN_EMAILS", default=[])]
 
 # --- API ------------------------------------------------------------------------------------

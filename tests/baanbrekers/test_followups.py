@@ -1,0 +1,135 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from baanbrekers.followups import MAX_ATTEMPTS, followups_send_due, outbox_deliver
+from baanbrekers.models import FollowUp, FollowUpStatus, OutboxEmail
+from baanbrekers.services import followup_schedule
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+def schedule(subject, user, due_on, kind="test.rule", **kw):
+    return followup_schedule(
+        kind=kind, subject=subject, due_on=due_on, title="Bedank de werkgever", assignee=user, **kw
+    )
+
+
+def test_due_followups_are_sent_once_and_future_ones_wait(caseworker_heusden, heusden, today):
+    due = schedule(heusden, caseworker_heusden, today)
+    later = schedule(heusden, caseworker_heusden, today + datetime.timedelta(days=3))
+    assert followups_send_due() == 1
+    assert followups_send_due() == 0
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert due.status == FollowUpStatus.SENT and due.sent_at is not None
+    assert later.status == FollowUpStatus.PENDING
+    assert OutboxEmail.objects.get().to == caseworker_heusden.email
+
+
+def test_the_email_is_dutch_and_delivered_with_a_stable_message_id(
+    caseworker_heusden, heusden, today
+):
+    followup = schedule(heusden, caseworker_heusden, today, body="Bel Bakkerij De Gouden Korst.")
+    followups_send_due()
+    assert outbox_deliver() == 1
+    assert outbox_deliver() == 0  # delivered once
+    [message] = mail.outbox
+    assert message.to == [caseworker_heusden.email]
+    assert "Opvolging: Bedank de werkgever" in message.subject
+    assert "Bel Bakkerij De Gouden Korst." in message.body
+    assert "Met vriendelijke groet" in message.body
+    assert message.extra_headers["Message-ID"] == f"<followup-{followup.pk}@baanbrekers.local>"
+    assert message.alternatives and "text/html" in message.alternatives[0][1]
+
+
+def test_an_explicit_recipient_gets_the_mail(caseworker_heusden, heusden, today):
+    schedule(heusden, caseworker_heusden, today, recipient_email="hr@bakkerij.example.org")
+    followups_send_due()
+    assert OutboxEmail.objects.get().to == "hr@bakkerij.example.org"
+
+
+def test_a_followup_without_recipient_is_retried_with_backoff_then_failed(heusden, today):
+    followup = schedule(heusden, None, today)
+    now = timezone.now()
+    assert followups_send_due(now=now) == 1
+    followup.refresh_from_db()
+    assert followup.status == FollowUpStatus.PENDING
+    assert followup.attempts == 1 and "no recipient" in followup.last_error
+    assert followup.next_attempt_at > now
+    # Not retried before its time.
+    assert followups_send_due(now=now) == 0
+    for _ in range(MAX_ATTEMPTS - 1):
+        now = followup.next_attempt_at + datetime.timedelta(seconds=1)
+        followups_send_due(now=now)
+        followup.refresh_from_db()
+    assert followup.status == FollowUpStatus.FAILED
+    assert not OutboxEmail.objects.exists()
+
+
+def test_failed_delivery_is_retried(caseworker_heusden, heusden, today, settings):
+    schedule(heusden, caseworker_heusden, today)
+    followups_send_due()
+    settings.EMAIL_BACKEND = "tests.baanbrekers.test_followups.BrokenBackend"
+    assert outbox_deliver() == 0
+    message = OutboxEmail.objects.get()
+    assert message.delivered_at is None and message.attempts == 1 and not message.failed
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert outbox_deliver(now=message.next_attempt_at) == 1
+
+
+class BrokenBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_caseworker_sees_due_followups_on_home_and_marks_one_done(
+    client, caseworker_heusden, heusden, today
+):
+    followup = schedule(heusden, caseworker_heusden, today)
+    client.force_login(caseworker_heusden)
+    assert "Bedank de werkgever" in client.get("/").content.decode()
+    response = client.post(reverse("followup-done", args=[followup.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    followup.refresh_from_db()
+    assert followup.status == FollowUpStatus.DONE and followup.done_at
+    assert "Bedank de werkgever" not in client.get("/").content.decode()
+
+
+def test_nobody_marks_someone_elses_followup(
+    client, caseworker_heusden, caseworker_waalwijk, heusden, today
+):
+    followup = schedule(heusden, caseworker_heusden, today)
+    client.force_login(caseworker_waalwijk)
+    assert client.post(reverse("followup-done", args=[followup.pk])).status_code == 404
+    assert "Bedank" not in client.get(reverse("followups")).content.decode()
+    followup.refresh_from_db()
+    assert followup.status == FollowUpStatus.PENDING
+
+
+@pytest.mark.parametrize("who", ["alderman", "employer_contact_a"])
+def test_followup_list_is_for_back_office_roles(
+    client, request, who, caseworker_heusden, heusden, today
+):
+    schedule(heusden, caseworker_heusden, today)
+    client.force_login(request.getfixturevalue(who))
+    assert "Bedank" not in client.get(reverse("followups")).content.decode()
+
+
+def test_coordinator_sees_failed_followups(client, coordinator, heusden, today):
+    followup = schedule(heusden, None, today)
+    FollowUp.objects.filter(pk=followup.pk).update(
+        status=FollowUpStatus.FAILED, last_error="no recipient"
+    )
+    client.force_login(coordinator)
+    html = client.get(reverse("followups") + "?show=failed").content.decode()
+    assert "Bedank de werkgever" in html and "no recipient" in html
