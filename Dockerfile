@@ -13,14 +13,8 @@ RUN apt-get update \
     && useradd --system --create-home --home-dir /app baanbrekers
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
-COPY baanbrekers ./baanbrekers
-COPY employers ./employers
-COPY jobseekers ./jobseekers
-COPY visits ./visits
-COPY placements ./placements
-RUN pip install .
 COPY . .
+RUN pip install .
 # collectstatic needs settings that load; these values exist only during the build.
 RUN SECRET_KEY=build-only-$(python -c 'import secrets; print(secrets.token_urlsafe(64))') \
     ALLOWED_HOSTS=build DATABASE_URL=postgresql://build@localhost/build \

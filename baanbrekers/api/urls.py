@@ -10,4 +10,6 @@ urlpatterns = [
     path("", include("jobseekers.api.urls")),
     path("", include("visits.api.urls")),
     path("", include("placements.api.urls")),
+    path("", include("stats.api.urls")),
+    path("", include("portal.api.urls")),
 ]

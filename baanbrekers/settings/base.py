@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "jobseekers",
     "visits",
     "placements",
+    # On top: they read the domain apps, nothing imports them.
+    "followups",
+    "stats",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -285,6 +289,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
+    # Several models have a "status" field with their own choices; name each enum explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "VisitStatusEnum": "visits.models.VisitStatus",
+    },
 }
 
 # --- Logging: structured enough to grep, never personal data --------------------------------
