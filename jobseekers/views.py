@@ -46,7 +46,7 @@ def back_office_only(view):
     return wrapped
 
 
-def _list_context(request, *, bsn_form=None) -> dict:
+def _list_context(request, *, bsn_form=None, bsn_not_found: bool = False) -> dict:
     filters = JobSeekerFilters.from_params(request.GET)
     qs, sort = jobseeker_list(user=request.user, filters=filters, sort=request.GET.get("sort"))
     return {
@@ -58,6 +58,7 @@ def _list_context(request, *, bsn_form=None) -> dict:
         "statuses": JobSeekerStatus.choices,
         "ladder_steps": range(1, 7),
         "bsn_form": bsn_form or BsnSearchForm(),
+        "bsn_not_found": bsn_not_found,
     }
 
 
@@ -80,8 +81,8 @@ def bsn_search(request):
         )
         if found:
             return redirect("jobseekers:detail", pk=found.pk)
-        form = BsnSearchForm()
-        form.add_error(None, _("No job seeker with this BSN was found in your municipalities."))
+        # A fresh form: the BSN that was looked for is not written back into the page.
+        return render(request, "jobseekers/list.html", _list_context(request, bsn_not_found=True))
     return render(request, "jobseekers/list.html", _list_context(request, bsn_form=form))
 
 
