@@ -96,7 +96,7 @@ class Proposal(models.Model):
 class PlacementStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     AGREED = "agreed", _("Agreed")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", _("In progress")
     COMPLETED = "completed", _("Completed")
     ENDED_EARLY = "ended_early", _("Ended early")
 

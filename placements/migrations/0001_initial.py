@@ -187,7 +187,7 @@ class Migration(migrations.Migration):
                         choices=[
                             ("proposed", "Proposed"),
                             ("agreed", "Agreed"),
-                            ("active", "Active"),
+                            ("active", "In progress"),
                             ("completed", "Completed"),
                             ("ended_early", "Ended early"),
                         ],

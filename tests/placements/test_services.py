@@ -1,0 +1,279 @@
+"""The placement state machine, proposals, jobs and buddies: what is allowed and what is refused."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from baanbrekers.models import FollowUp
+from jobseekers.models import ConsentKind, JobSeekerStatus
+from placements import services
+from placements.models import DevelopmentPlacement, PlacementStatus, ProposalAnswer
+
+from .factories import JobSeekerFactory, OpeningFactory, make_placement
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def refused(call, **kwargs) -> str:
+    with pytest.raises(ValidationError) as info:
+        call(**kwargs)
+    return " ".join(info.value.messages)
+
+
+@pytest.fixture
+def user(caseworker_heusden):
+    return caseworker_heusden
+
+
+def test_placement_runs_through_its_allowed_states(user):
+    placement = make_placement(user=user, status="proposed")
+    jobseeker = placement.jobseeker
+    placement = services.placement_confirm_no_displacement(
+        placement=placement, note="Extra plek naast vaste ploeg", checked_by=user
+    )
+    placement = services.placement_agree(placement=placement, agreed_by=user)
+    assert placement.status == PlacementStatus.AGREED
+    placement = services.placement_start(placement=placement, started_by=user)
+    assert placement.status == PlacementStatus.ACTIVE
+    jobseeker.refresh_from_db()
+    assert jobseeker.status == JobSeekerStatus.IN_PLACEMENT
+    assert FollowUp.objects.filter(kind="placement_end", subject_id=str(placement.pk)).exists()
+    placement = services.placement_extend(
+        placement=placement,
+        new_end_date=placement.planned_end_date + datetime.timedelta(days=60),
+        extended_by=user,
+    )
+    assert placement.extension_count == 1
+    placement = services.placement_complete(
+        placement=placement, outcome="training", completed_by=user
+    )
+    assert placement.status == PlacementStatus.COMPLETED
+    jobseeker.refresh_from_db()
+    assert jobseeker.status == JobSeekerStatus.ACTIVE
+
+
+FORBIDDEN = [
+    # (status, transition, words the Dutch message must contain)
+    ("proposed", "start", "Alleen een afgesproken ontwikkelplek kan starten; deze is voorgesteld."),
+    (
+        "proposed",
+        "complete",
+        "Alleen een lopende ontwikkelplek kan worden afgerond; deze is voorgesteld.",
+    ),
+    (
+        "proposed",
+        "extend",
+        "Alleen een lopende ontwikkelplek kan worden verlengd; deze is voorgesteld.",
+    ),
+    (
+        "agreed",
+        "agree",
+        "Alleen een voorgestelde ontwikkelplek kan worden afgesproken; deze is afgesproken.",
+    ),
+    (
+        "agreed",
+        "complete",
+        "Alleen een lopende ontwikkelplek kan worden afgerond; deze is afgesproken.",
+    ),
+    (
+        "agreed",
+        "extend",
+        "Alleen een lopende ontwikkelplek kan worden verlengd; deze is afgesproken.",
+    ),
+    (
+        "active",
+        "agree",
+        "Alleen een voorgestelde ontwikkelplek kan worden afgesproken; deze is lopend.",
+    ),
+    ("active", "start", "Alleen een afgesproken ontwikkelplek kan starten; deze is lopend."),
+    ("completed", "agree", "deze is afgerond."),
+    ("completed", "start", "deze is afgerond."),
+    ("completed", "complete", "deze is afgerond."),
+    ("completed", "extend", "deze is afgerond."),
+    ("completed", "end_early", "Deze ontwikkelplek is al afgerond; ze kan niet nog eens eindigen."),
+    ("ended_early", "agree", "deze is voortijdig beëindigd."),
+    ("ended_early", "start", "deze is voortijdig beëindigd."),
+    ("ended_early", "complete", "deze is voortijdig beëindigd."),
+    ("ended_early", "extend", "deze is voortijdig beëindigd."),
+    ("ended_early", "end_early", "al voortijdig beëindigd"),
+]
+
+
+def _transition(name, placement, user):
+    calls = {
+        "agree": lambda: services.placement_agree(placement=placement, agreed_by=user),
+        "start": lambda: services.placement_start(placement=placement, started_by=user),
+        "complete": lambda: services.placement_complete(
+            placement=placement, outcome="none", completed_by=user
+        ),
+        "extend": lambda: services.placement_extend(
+            placement=placement,
+            new_end_date=placement.planned_end_date + datetime.timedelta(days=30),
+            extended_by=user,
+        ),
+        "end_early": lambda: services.placement_end_early(
+            placement=placement, reason="Gestopt", ended_by=user
+        ),
+    }
+    return calls[name]()
+
+
+@pytest.mark.parametrize(("status", "transition", "message"), FORBIDDEN)
+def test_every_forbidden_transition_is_refused_with_a_clear_message(
+    user, status, transition, message
+):
+    placement = make_placement(user=user, status=status)
+    with pytest.raises(ValidationError) as info:
+        _transition(transition, placement, user)
+    assert message in " ".join(info.value.messages)
+    placement.refresh_from_db()
+    assert placement.status == status
+
+
+def test_agreeing_needs_the_no_displacement_check(user):
+    placement = make_placement(user=user, status="proposed")
+    message = refused(services.placement_agree, placement=placement, agreed_by=user)
+    assert "geen reguliere baan" in message
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DevelopmentPlacement.objects.filter(pk=placement.pk).update(status="agreed")
+
+
+def test_starting_needs_insurance(user):
+    placement = make_placement(user=user, status="agreed", insurance_arranged=False)
+    assert "verzekering" in refused(services.placement_start, placement=placement, started_by=user)
+
+
+def test_a_placement_is_extended_once_at_most(user):
+    placement = make_placement(user=user, status="active")
+    services.placement_extend(
+        placement=placement,
+        new_end_date=placement.planned_end_date + datetime.timedelta(days=30),
+        extended_by=user,
+    )
+    message = refused(
+        services.placement_extend,
+        placement=placement,
+        new_end_date=placement.planned_end_date + datetime.timedelta(days=60),
+        extended_by=user,
+    )
+    assert "maar één keer verlengd" in message
+
+
+def test_duration_limits_are_enforced(user):
+    opening = OpeningFactory()
+    kwargs = dict(
+        jobseeker=JobSeekerFactory(),
+        employer=opening.employer,
+        start_date=TODAY,
+        hours_per_week=20,
+        learning_goals="Leren",
+        created_by=user,
+    )
+    too_long = refused(
+        services.placement_create, planned_end_date=TODAY + datetime.timedelta(days=200), **kwargs
+    )
+    assert "hoogstens 6 maanden" in too_long
+    too_short = refused(
+        services.placement_create, planned_end_date=TODAY + datetime.timedelta(days=30), **kwargs
+    )
+    assert "minstens 3 maanden" in too_short
+    placement = services.placement_create(**kwargs)
+    assert 89 <= (placement.planned_end_date - placement.start_date).days <= 92
+
+
+def test_one_active_placement_per_jobseeker(user):
+    first = make_placement(user=user, status="active")
+    second = make_placement(user=user, jobseeker=first.jobseeker, status="agreed")
+    message = refused(services.placement_start, placement=second, started_by=user)
+    assert "heeft al een lopende ontwikkelplek" in message
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DevelopmentPlacement.objects.filter(pk=second.pk).update(status="active")
+
+
+def test_an_opening_is_not_filled_beyond_its_places(user):
+    opening = OpeningFactory(places=1)
+    make_placement(user=user, opening=opening, status="agreed")
+    other = make_placement(user=user, opening=opening, status="proposed")
+    services.placement_confirm_no_displacement(placement=other, note="ok", checked_by=user)
+    message = refused(services.placement_agree, placement=other, agreed_by=user)
+    assert "Alle 1 plaatsen van deze vacature zijn bezet." in message
+    opening.refresh_from_db()
+    assert opening.status == "filled"
+
+
+def test_proposal_needs_consent_and_is_made_once(user):
+    opening = OpeningFactory()
+    without = JobSeekerFactory(consents=[])
+    assert "geen geldige toestemming" in refused(
+        services.proposal_create, jobseeker=without, opening=opening, proposed_by=user
+    )
+    person = JobSeekerFactory()
+    services.proposal_create(jobseeker=person, opening=opening, proposed_by=user)
+    assert "al voorgesteld" in refused(
+        services.proposal_create, jobseeker=person, opening=opening, proposed_by=user
+    )
+
+
+def test_refusal_needs_a_reason_and_introduction_needs_interest_and_consent(user):
+    person = JobSeekerFactory(consents=[ConsentKind.SHARE_PROFILE])
+    proposal = services.proposal_create(
+        jobseeker=person, opening=OpeningFactory(), proposed_by=user
+    )
+    with pytest.raises(ValidationError) as info:
+        services.proposal_answer(proposal=proposal, answer="no", reason=" ", answered_by=user)
+    assert "reason" in info.value.message_dict
+    assert "geïnteresseerd" in refused(
+        services.proposal_agree_introduction, proposal=proposal, agreed_by=user
+    )
+    proposal = services.proposal_answer(
+        proposal=proposal, answer=ProposalAnswer.INTERESTED, answered_by=user
+    )
+    assert "kennismaking" in refused(
+        services.proposal_agree_introduction, proposal=proposal, agreed_by=user
+    )
+
+
+def test_a_job_completes_the_active_placement_and_the_jobseeker_works(user):
+    placement = make_placement(user=user, status="active")
+    job = services.job_outcome_record(
+        jobseeker=placement.jobseeker,
+        employer=placement.employer,
+        placement=placement,
+        contract_type="fixed_term",
+        hours_per_week=28,
+        start_date=TODAY,
+        route="placement",
+        recorded_by=user,
+    )
+    placement.refresh_from_db()
+    job.jobseeker.refresh_from_db()
+    assert placement.status == "completed" and placement.outcome == "paid_job_here"
+    assert job.jobseeker.status == JobSeekerStatus.WORKING
+
+
+def test_buddy_meetings_and_introductions(user):
+    person = JobSeekerFactory()
+    pairing = services.buddy_pairing_create(
+        jobseeker=person, buddy_name="Henk", goals="Netwerk", start_date=TODAY, created_by=user
+    )
+    assert "voor de start" in refused(
+        services.buddy_meeting_record,
+        pairing=pairing,
+        held_on=TODAY - datetime.timedelta(days=1),
+        kind="talk",
+    )
+    services.buddy_meeting_record(pairing=pairing, held_on=TODAY, kind="walk_along")
+    services.introduction_record(
+        pairing=pairing,
+        introduced_on=TODAY,
+        person_name="Mevr. De Vries",
+        company_name="Drukkerij De Vries",
+        outcome="conversation",
+    )
+    services.buddy_pairing_end(pairing=pairing, ended_by=user)
+    assert "al beëindigd" in refused(services.buddy_pairing_end, pairing=pairing, ended_by=user)
+    assert pairing.meetings.count() == 1 and pairing.introductions.count() == 1
