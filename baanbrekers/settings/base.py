@@ -171,8 +171,9 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mand
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_ADAPTER = "baanbrekers.adapters.AccountAdapter"
-# Self sign-up opens with the employer portal; until then accounts are made by coordinators.
-ACCOUNT_ALLOW_SIGNUPS = env.bool("ACCOUNT_ALLOW_SIGNUPS", default=False)
+# Self sign-up is open for employer contacts (the portal); staff accounts are made by
+# coordinators. A sign-up always gets the employer_contact role (baanbrekers.adapters).
+ACCOUNT_ALLOW_SIGNUPS = env.bool("ACCOUNT_ALLOW_SIGNUPS", default=True)
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
     "login": "30/m/ip",

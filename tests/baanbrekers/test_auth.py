@@ -155,7 +155,8 @@ def test_users_can_see_and_end_their_sessions(client, caseworker_heusden):
     assert response.status_code == 200
 
 
-def test_self_signup_is_closed_for_now(client, db):
+def test_self_signup_can_be_closed(client, db, settings):
+    settings.ACCOUNT_ALLOW_SIGNUPS = False
     response = client.post(
         reverse("account_signup"),
         {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD},
