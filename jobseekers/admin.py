@@ -1,16 +1,16 @@
 """Admin for coordinators: the same protections as the pages.
 
 The encrypted BSN column and its hash are never shown, only the masked BSN; opening a file is
-written to the audit log, an exact BSN search goes through the keyed hash and is logged too. New
+written to the audit log; searching by BSN is refused here (a GET would put it in the address)
+and left to the job seekers page. New
 files are made on the job seeker pages (which validate the BSN), not here.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from baanbrekers.models import AuditAction
 from baanbrekers.services import audit_record
-from baanbrekers.validators import bsn_passes_eleven_test
 
 from . import services
 from .access import visible_jobseekers
@@ -54,9 +54,14 @@ class JobSeekerAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         term = "".join(search_term.split())
-        if bsn_passes_eleven_test(term):
-            found = services.jobseeker_find_by_bsn(user=request.user, bsn=term, request=request)
-            return queryset.filter(pk=found.pk if found else None), False
+        if term.isdigit() and len(term) == 9:
+            # The admin searches with GET, which would put the BSN in the address bar, history
+            # and access logs. Point to the job seekers page, whose BSN search is a POST.
+            messages.warning(
+                request,
+                _("Search by BSN on the job seekers page: it keeps the BSN out of the address."),
+            )
+            return queryset.none(), False
         return super().get_search_results(request, queryset, search_term)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
