@@ -158,6 +158,11 @@ class JobSeeker(models.Model):
             models.Index(fields=["caseworker", "status"], name="jobseeker_caseworker_idx"),
             # The list's default order (name, then id) read straight from an index.
             models.Index(fields=["last_name", "first_name", "id"], name="jobseeker_name_order_idx"),
+            # The other sort keys of the list, each with the id that makes the order unique.
+            models.Index(fields=["ladder_step", "id"], name="jobseeker_ladder_order_idx"),
+            models.Index(fields=["postcode", "id"], name="jobseeker_postcode_order_idx"),
+            models.Index(fields=["status", "id"], name="jobseeker_status_order_idx"),
+            models.Index(fields=["updated_at", "id"], name="jobseeker_updated_order_idx"),
             # "contains" search on names: Django compares UPPER(column) LIKE UPPER('%word%'),
             # which a trigram index on the same expression answers (pg_trgm, baanbrekers 0002).
             GinIndex(
