@@ -197,7 +197,7 @@ class VisitReport(models.Model):
         verbose_name_plural = _("visit reports")
 
     def __str__(self):
-        return f"{_('Report')} {self.visit}"
+        return _("Report of %(visit)s") % {"visit": self.visit}
 
 
 class Click(models.Model):
@@ -284,4 +284,4 @@ class CalendarFeedToken(models.Model):
         verbose_name_plural = _("calendar feed tokens")
 
     def __str__(self):
-        return f"{_('Calendar feed')} {self.user}"
+        return _("Calendar feed of %(user)s") % {"user": self.user}

@@ -13,18 +13,13 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from baanbrekers.geo import distance_km
 from baanbrekers.models import Role, Skill, User
 from employers.models import ContactMoment, Opening
 from jobseekers.models import Consent, ConsentKind, JobSeeker
 
 from .access import calendar_visits, visible_jobseekers, visible_visits
 from .models import Visit, VisitSignUp, VisitStaff, VisitStatus
-
-try:  # The shared postcode geography, when it exists (another issue builds it).
-    from baanbrekers.geo import distance_km
-except ImportError:  # pragma: no cover - depends on the version of the project
-    distance_km = None
-
 
 # --- Agenda ------------------------------------------------------------------------------------
 
@@ -122,8 +117,8 @@ def visit_suggestions(*, visit: Visit, user: User, limit: int = 10) -> list[Sugg
     A job seeker qualifies when they are active, in the user's region, have a consent to join
     visits that holds on the visit's day, are not signed up yet, and have a skill or interest
     (hobbies count) that the company asks for (valued competences, open openings) or that its
-    story or sector mentions. When the shared postcode geography is available, those who live
-    further away than they want to travel are left out and nearer ones rank higher.
+    story or sector mentions. Those who live further from the company (postcode areas,
+    baanbrekers.geo) than they want to travel are left out; at equal fit the nearer rank higher.
     """
     employer = visit.employer
     wanted: dict[int, str] = {s.pk: s.name for s in employer.valued_skills.all()}
@@ -193,16 +188,15 @@ def visit_suggestions(*, visit: Visit, user: User, limit: int = 10) -> list[Sugg
             reasons.append(
                 _("Mentioned in the company's story: %(names)s") % {"names": ", ".join(story_hits)}
             )
-        distance = None
-        if distance_km is not None:
-            distance = distance_km(js.postcode, employer.postcode)
-            if distance is not None:
-                if distance > js.max_travel_km:
-                    continue
-                reasons.append(
-                    _("Lives %(km)s km away (travels up to %(max)s km)")
-                    % {"km": round(distance), "max": js.max_travel_km}
-                )
+        # Unknown postcodes give no distance: such a person is kept, ranked after known ones.
+        distance = distance_km(js.postcode, employer.postcode)
+        if distance is not None:
+            if distance > js.max_travel_km:
+                continue
+            reasons.append(
+                _("Lives about %(km)s km away (travels up to %(max)s km)")
+                % {"km": round(distance), "max": js.max_travel_km}
+            )
         suggestions.append(Suggestion(js, score, reasons, distance))
     suggestions.sort(
         key=lambda s: (

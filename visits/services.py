@@ -304,7 +304,10 @@ def visit_report_save(
         if story_field:
             current = getattr(employer, story_field)
             stamp = timezone.localdate(locked.starts_at).strftime("%d-%m-%Y")
-            addition = f"[{_('Visit')} {stamp}] {learnt.strip()}"
+            addition = _("[Visit of %(date)s] %(learnt)s") % {
+                "date": stamp,
+                "learnt": learnt.strip(),
+            }
             setattr(employer, story_field, f"{current}\n\n{addition}".strip())
             employer.save(update_fields=[story_field, "updated_at"])
             audit_record(

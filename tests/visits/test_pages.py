@@ -1,0 +1,320 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from baanbrekers.models import FollowUp
+from visits.models import Click, Visit, VisitReport, VisitSignUp
+
+from .factories import EmployerContactFactory, EmployerFactory, VisitFactory, jobseeker_with_consent
+
+
+@pytest.fixture
+def waalwijk_visit(waalwijk):
+    return VisitFactory(employer=EmployerFactory(municipality=waalwijk))
+
+
+# --- Who may open what ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "status"),
+    [
+        ("caseworker_heusden", 200),
+        ("caseworker_waalwijk", 404),
+        ("coordinator", 200),
+        ("alderman", 200),  # joins this visit
+        ("employer_contact_a", 404),
+    ],
+)
+@pytest.mark.parametrize("url_name", ["visits:detail", "visits:briefing", "visits:ics"])
+def test_visit_pages_per_role(client, request, visit, user_fixture, status, url_name):
+    client.force_login(request.getfixturevalue(user_fixture))
+    assert client.get(reverse(url_name, args=[visit.pk])).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "status"),
+    [
+        ("caseworker_heusden", 200),
+        ("caseworker_waalwijk", 404),
+        ("coordinator", 200),
+        ("alderman", 404),  # may see the briefing, not change anything
+        ("employer_contact_a", 404),
+    ],
+)
+@pytest.mark.parametrize("url_name", ["visits:edit", "visits:report", "visits:signups"])
+def test_manage_pages_per_role(client, request, visit, user_fixture, status, url_name):
+    visit.starts_at = timezone.now() - datetime.timedelta(hours=1)
+    visit.save()
+    client.force_login(request.getfixturevalue(user_fixture))
+    assert client.get(reverse(url_name, args=[visit.pk])).status_code == status
+
+
+def test_alderman_does_not_open_a_visit_he_does_not_join(client, alderman, employer):
+    other = VisitFactory(employer=employer)
+    client.force_login(alderman)
+    assert client.get(reverse("visits:detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("visits:briefing", args=[other.pk])).status_code == 404
+    # ... but it is on his agenda, as a line without a link.
+    response = client.get(reverse("visits:list"), {"date": other.starts_at.date().isoformat()})
+    assert other.employer.trade_name in response.content.decode()
+    assert reverse("visits:detail", args=[other.pk]) not in response.content.decode()
+
+
+def test_alderman_sees_no_job_seeker_names(client, alderman, visit, caseworker_heusden):
+    from visits import services
+
+    js = jobseeker_with_consent(first_name="Geheim", last_name="Persoon")
+    services.visit_jobseeker_sign_up(visit=visit, jobseeker=js, signed_up_by=caseworker_heusden)
+    client.force_login(alderman)
+    for name, count_text in [
+        ("visits:detail", "1 van 3 plaatsen bezet"),
+        ("visits:briefing", "1 werkzoekende gaat mee"),
+    ]:
+        body = client.get(reverse(name, args=[visit.pk])).content.decode()
+        assert "Geheim" not in body and "Persoon" not in body
+        assert count_text in body
+
+
+def test_guessed_ids_are_404(client, caseworker_heusden):
+    client.force_login(caseworker_heusden)
+    assert client.get(reverse("visits:detail", args=[999999])).status_code == 404
+    assert client.get(reverse("visits:briefing", args=[999999])).status_code == 404
+
+
+def test_employer_contact_has_no_agenda(client, employer_contact_a):
+    client.force_login(employer_contact_a)
+    assert client.get(reverse("visits:list")).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, visit):
+    response = client.get(reverse("visits:detail", args=[visit.pk]))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_visits_for_employer_contact_helper(employer_contact_a, employer_contact_b, visit):
+    from visits.access import visits_for_employer_contact
+
+    EmployerContactFactory(employer=visit.employer, user=employer_contact_a)
+    EmployerContactFactory(user=employer_contact_b)
+    VisitFactory()  # another company
+    assert list(visits_for_employer_contact(employer_contact_a)) == [visit]
+    assert list(visits_for_employer_contact(employer_contact_b)) == []
+
+
+# --- Agenda ---------------------------------------------------------------------------------
+
+
+def _visits_on(day, employer, n):
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+    return [
+        VisitFactory(employer=employer, starts_at=start + datetime.timedelta(hours=i % 8))
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("view", ["week", "month"])
+def test_agenda_query_count_is_constant(
+    client, caseworker_heusden, employer, alderman, django_assert_max_num_queries, view
+):
+    client.force_login(caseworker_heusden)
+    day = timezone.localdate()
+    url = reverse("visits:list")
+    for visit in _visits_on(day, employer, 2):
+        visit.staff.create(user=alderman)
+    with django_assert_max_num_queries(18) as small:
+        client.get(url, {"view": view, "date": day.isoformat()})
+    for visit in _visits_on(day, employer, 20):
+        visit.staff.create(user=alderman)
+        visit.signups.create(jobseeker=jobseeker_with_consent())
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(url, {"view": view, "date": day.isoformat()})
+    assert response.content.decode().count(employer.trade_name) == 22
+
+
+def test_agenda_filters_by_municipality_and_alderman(
+    client, coordinator, employer, alderman, waalwijk_visit
+):
+    day = waalwijk_visit.starts_at.date()
+    (with_alderman,) = _visits_on(day, employer, 1)
+    with_alderman.staff.create(user=alderman)
+    client.force_login(coordinator)
+    url = reverse("visits:list")
+    body = client.get(url, {"date": day}).content.decode()
+    assert employer.trade_name in body and waalwijk_visit.employer.trade_name in body
+    body = client.get(
+        url, {"date": day, "municipality": waalwijk_visit.employer.municipality_id}
+    ).content.decode()
+    assert employer.trade_name not in body and waalwijk_visit.employer.trade_name in body
+    body = client.get(url, {"date": day, "alderman": alderman.pk}).content.decode()
+    assert employer.trade_name in body and waalwijk_visit.employer.trade_name not in body
+
+
+def test_caseworker_agenda_shows_only_own_region(client, caseworker_heusden, visit, waalwijk_visit):
+    client.force_login(caseworker_heusden)
+    body = client.get(reverse("visits:list"), {"date": visit.starts_at.date()}).content.decode()
+    assert visit.employer.trade_name in body
+    assert waalwijk_visit.employer.trade_name not in body
+
+
+# --- Plan, sign up, report ------------------------------------------------------------------
+
+
+def test_caseworker_plans_a_visit(client, caseworker_heusden, employer, alderman):
+    host = EmployerContactFactory(employer=employer)
+    client.force_login(caseworker_heusden)
+    day = timezone.localdate() + datetime.timedelta(days=10)
+    response = client.post(
+        reverse("visits:plan"),
+        {
+            "employer": employer.pk,
+            "date": day.isoformat(),
+            "time": "10:30",
+            "duration_minutes": 60,
+            "place": "",
+            "purpose": "Kennismaken",
+            "host": host.pk,
+            "capacity": 2,
+            "aldermen": [alderman.pk],
+        },
+    )
+    visit = Visit.objects.get()
+    assert response.status_code == 302
+    assert timezone.localtime(visit.starts_at).hour == 10
+    assert visit.place.startswith("Molenstraat 12")
+    assert set(visit.staff.values_list("user", flat=True)) == {caseworker_heusden.pk, alderman.pk}
+
+
+def test_plan_form_keeps_input_and_explains_errors(client, caseworker_heusden, employer, waalwijk):
+    other_employer = EmployerFactory(municipality=waalwijk)
+    client.force_login(caseworker_heusden)
+    response = client.post(
+        reverse("visits:plan"),
+        {
+            "employer": other_employer.pk,  # not in her region
+            "date": "2020-01-01",
+            "time": "10:00",
+            "duration_minutes": 60,
+            "purpose": "Mijn doel blijft staan",
+            "capacity": 2,
+        },
+    )
+    assert response.status_code == 200
+    assert not Visit.objects.exists()
+    body = response.content.decode()
+    assert "Mijn doel blijft staan" in body
+    assert "Selecteer een geldige keuze" in body
+    assert "Plan een bezoek in de toekomst" in body
+
+
+def test_htmx_sign_up_and_the_full_message(client, caseworker_heusden, visit):
+    visit.capacity = 1
+    visit.save()
+    first, second = jobseeker_with_consent(), jobseeker_with_consent()
+    client.force_login(caseworker_heusden)
+    url = reverse("visits:signup_add", args=[visit.pk])
+    response = client.post(url, {"jobseeker": first.pk}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "is aangemeld" in response.content.decode()
+    response = client.post(url, {"jobseeker": second.pk}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Dit bezoek is vol" in response.content.decode()
+    assert list(VisitSignUp.objects.values_list("jobseeker", flat=True)) == [first.pk]
+
+
+def test_sign_up_without_consent_is_refused_with_a_message(client, caseworker_heusden, visit):
+    from .factories import JobSeekerFactory
+
+    js = JobSeekerFactory()
+    client.force_login(caseworker_heusden)
+    response = client.post(
+        reverse("visits:signup_add", args=[visit.pk]), {"jobseeker": js.pk}, follow=True
+    )
+    assert response.status_code == 200
+    assert "geen geldige toestemming" in response.content.decode()
+    assert not VisitSignUp.objects.exists()
+
+
+def test_cannot_sign_up_someone_outside_the_region(client, caseworker_heusden, visit, waalwijk):
+    js = jobseeker_with_consent(municipality=waalwijk)
+    client.force_login(caseworker_heusden)
+    client.post(reverse("visits:signup_add", args=[visit.pk]), {"jobseeker": js.pk})
+    assert not VisitSignUp.objects.exists()
+
+
+def test_suggestions_are_shown_with_reasons(client, caseworker_heusden, visit):
+    from baanbrekers.services import skills_from_names
+
+    (baking,) = skills_from_names(["bakken"])
+    visit.employer.valued_skills.add(baking)
+    js = jobseeker_with_consent(first_name="Bakker")
+    js.interests.add(baking)
+    client.force_login(caseworker_heusden)
+    body = client.get(reverse("visits:signups", args=[visit.pk])).content.decode()
+    assert "Bakker" in body
+    assert "Interesses en hobby&#x27;s die passen: bakken" in body
+
+
+def test_report_form_saves_report_click_and_follow_ups(client, caseworker_heusden, visit):
+    from visits import services
+
+    anna = jobseeker_with_consent()
+    services.visit_jobseeker_sign_up(visit=visit, jobseeker=anna, signed_up_by=caseworker_heusden)
+    visit.starts_at = timezone.now() - datetime.timedelta(hours=2)
+    visit.save()
+    client.force_login(caseworker_heusden)
+    url = reverse("visits:report", args=[visit.pk])
+    management = {"actions-TOTAL_FORMS": 3, "actions-INITIAL_FORMS": 0}
+    # A half-filled action row: an error next to the field, nothing saved, input kept.
+    response = client.post(
+        url,
+        {
+            "learnt": "Veel geleerd",
+            f"click_{anna.pk}": "on",
+            "actions-0-what": "Bellen",
+            **management,
+        },
+    )
+    assert response.status_code == 200
+    assert "Veel geleerd" in response.content.decode()
+    assert not VisitReport.objects.exists() and not FollowUp.objects.exists()
+    due = (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
+    response = client.post(
+        url,
+        {
+            "learnt": "Veel geleerd",
+            f"click_{anna.pk}": "on",
+            f"note_{anna.pk}": "Proefdag",
+            "actions-0-what": "Bellen",
+            "actions-0-owner": caseworker_heusden.pk,
+            "actions-0-due_on": due,
+            **management,
+        },
+    )
+    assert response.status_code == 302
+    assert Click.objects.get().note == "Proefdag"
+    assert FollowUp.objects.count() == 3
+
+
+# --- Calendars ------------------------------------------------------------------------------
+
+
+def test_feed_page_and_renewal_invalidate_the_old_feed(client, caseworker_heusden, visit):
+    from visits.models import CalendarFeedToken
+
+    client.force_login(caseworker_heusden)
+    page = client.get(reverse("visits:calendar"))
+    token = CalendarFeedToken.objects.get(user=caseworker_heusden).token
+    old_url = reverse("visits:feed", args=[token])
+    assert old_url in page.content.decode()
+    client.logout()
+    assert client.get(old_url).status_code == 200
+    client.force_login(caseworker_heusden)
+    client.post(reverse("visits:calendar"))
+    client.logout()
+    new_token = CalendarFeedToken.objects.get(user=caseworker_heusden).token
+    assert client.get(old_url).status_code == 404
+    assert client.get(reverse("visits:feed", args=[new_token])).status_code == 200
+    assert client.get(reverse("visits:feed", args=["guessed-token"])).status_code == 404

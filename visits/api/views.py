@@ -1,0 +1,113 @@
+"""/api/v1/visits/: the same access rules as the pages (visits.access), writes via services."""
+
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from .. import services
+from ..access import can_manage_visits, visible_visits
+from ..models import VisitSignUp, VisitStaff
+from .serializers import SignUpSerializer, VisitSerializer
+
+
+class IsStaffRole(permissions.BasePermission):
+    """Caseworkers, coordinators and aldermen; writes for the back office only."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user.is_authenticated and (user.is_staff_role or user.is_superuser)):
+            return False
+        return request.method in permissions.SAFE_METHODS or can_manage_visits(user)
+
+
+def _as_validation_error(exc: services.VisitError, default_field: str = "non_field_errors"):
+    return serializers.ValidationError({exc.field or default_field: [exc.message]})
+
+
+class VisitViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Company visits the user may see, with staff attendees, job seekers, clicks and actions."""
+
+    serializer_class = VisitSerializer
+    permission_classes = [IsStaffRole]
+
+    def get_queryset(self):
+        return (
+            visible_visits(self.request.user)
+            .select_related("employer__municipality")
+            .annotate(jobseeker_count=Count("signups", distinct=True))
+            .prefetch_related(
+                Prefetch("staff", queryset=VisitStaff.objects.select_related("user")),
+                Prefetch("signups", queryset=VisitSignUp.objects.select_related("jobseeker")),
+                "clicks__jobseeker",
+                "actions__owner",
+            )
+            .order_by("-starts_at", "-pk")
+        )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        try:
+            serializer.instance = services.visit_plan(planned_by=self.request.user, **data)
+        except services.VisitError as exc:
+            raise _as_validation_error(exc) from exc
+
+    def perform_update(self, serializer):
+        changes = {k: v for k, v in serializer.validated_data.items() if k != "employer"}
+        try:
+            services.visit_update(
+                visit=serializer.instance, changed_by=self.request.user, **changes
+            )
+        except services.VisitError as exc:
+            raise _as_validation_error(exc) from exc
+
+    def _fresh(self, pk):
+        return self.get_serializer(self.get_queryset().get(pk=pk)).data
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        return Response(self._fresh(serializer.instance.pk), status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        super().update(request, *args, **kwargs)
+        return Response(self._fresh(kwargs["pk"]))
+
+    @extend_schema(request=SignUpSerializer, responses={201: VisitSerializer})
+    @action(detail=True, methods=["post"], url_path="jobseekers")
+    def sign_up(self, request, pk=None):
+        """Signs a job seeker up (consent and capacity checked; a full visit gives 400)."""
+        visit = self.get_object()
+        serializer = SignUpSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.visit_jobseeker_sign_up(
+                visit=visit,
+                jobseeker=serializer.validated_data["jobseeker"],
+                signed_up_by=request.user,
+            )
+        except services.VisitError as exc:
+            raise _as_validation_error(exc, "jobseeker") from exc
+        return Response(self._fresh(visit.pk), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"jobseekers/(?P<jobseeker_pk>\d+)")
+    def remove_jobseeker(self, request, pk=None, jobseeker_pk=None):
+        visit = self.get_object()
+        signup = get_object_or_404(VisitSignUp, visit=visit, jobseeker_id=jobseeker_pk)
+        try:
+            services.visit_jobseeker_remove(
+                visit=visit, jobseeker=signup.jobseeker, removed_by=request.user
+            )
+        except services.VisitError as exc:
+            raise _as_validation_error(exc) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,233 @@
+"""Forms of the visit pages. Choices are always scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from baanbrekers.access import scope_to_municipalities
+from baanbrekers.models import Municipality, Role, User
+from employers.models import Employer, EmployerContact
+from jobseekers.models import Consent, ConsentKind
+
+from .access import visible_jobseekers
+from .models import StoryField, Visit
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class StaffChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj} ({obj.get_role_display()})"
+
+
+def staff_users(*roles: str):
+    return User.objects.filter(is_active=True, role__in=roles).order_by("first_name", "email")
+
+
+class VisitForm(forms.Form):
+    """Plan or change a visit. The employer is fixed once planned."""
+
+    employer = forms.ModelChoiceField(queryset=Employer.objects.none(), label=_("Employer"))
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    time = forms.TimeField(label=_("Start time"), widget=TIME_WIDGET)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=15, max_value=600, initial=90
+    )
+    place = forms.CharField(
+        label=_("Place"),
+        required=False,
+        max_length=300,
+        help_text=_("Leave empty to meet at the employer's address."),
+    )
+    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
+    host = forms.ModelChoiceField(
+        queryset=EmployerContact.objects.none(), required=False, label=_("Host at the company")
+    )
+    capacity = forms.IntegerField(
+        label=_("Places for job seekers"), min_value=0, max_value=50, initial=4
+    )
+    aldermen = StaffChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Aldermen / mayor who join"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, user: User, visit: Visit | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visit = visit
+        employers = scope_to_municipalities(Employer.objects.all(), user).select_related(
+            "municipality"
+        )
+        self.fields["employer"].queryset = employers
+        self.fields["host"].queryset = EmployerContact.objects.filter(
+            employer__in=employers
+        ).select_related("employer")
+        self.fields["host"].label_from_instance = lambda c: f"{c.name} – {c.employer}"
+        self.fields["aldermen"].queryset = staff_users(Role.ALDERMAN)
+        if visit is not None:
+            self.fields["employer"].disabled = True
+            self.fields["employer"].required = False
+            self.fields["aldermen"].disabled = True
+            self.fields["aldermen"].widget = forms.MultipleHiddenInput()
+            self.fields["host"].queryset = visit.employer.contacts.all()
+            local = timezone.localtime(visit.starts_at)
+            self.initial.update(
+                {
+                    "employer": visit.employer_id,
+                    "date": local.date(),
+                    "time": local.time().replace(second=0, microsecond=0),
+                    "duration_minutes": visit.duration_minutes,
+                    "place": visit.place,
+                    "purpose": visit.purpose,
+                    "host": visit.host_id,
+                    "capacity": visit.capacity,
+                }
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        employer = self.visit.employer if self.visit else cleaned.get("employer")
+        host = cleaned.get("host")
+        if employer and host and host.employer_id != employer.pk:
+            self.add_error("host", _("The host must be a contact of this employer."))
+        if cleaned.get("date") and cleaned.get("time"):
+            cleaned["starts_at"] = timezone.make_aware(
+                datetime.datetime.combine(cleaned["date"], cleaned["time"])
+            )
+            if self.visit is None and cleaned["starts_at"] < timezone.now():
+                self.add_error("date", _("Plan a visit in the future."))
+        return cleaned
+
+
+class SignUpForm(forms.Form):
+    """Sign up a job seeker of the user's region who consented to join visits."""
+
+    jobseeker = forms.ModelChoiceField(queryset=None, label=_("Job seeker"))
+
+    def __init__(self, *args, user: User, visit: Visit, **kwargs):
+        super().__init__(*args, **kwargs)
+        visit_day = timezone.localdate(visit.starts_at)
+        consent = Consent.objects.valid(ConsentKind.JOIN_VISITS).filter(
+            jobseeker=OuterRef("pk"), valid_until__gte=visit_day
+        )
+        # Anyone of the region can be chosen (the service then explains a missing consent);
+        # those with consent come first.
+        self.fields["jobseeker"].queryset = (
+            visible_jobseekers(user)
+            .active()
+            .exclude(visit_signups__visit=visit)
+            .annotate(has_consent=Exists(consent))
+            .order_by("-has_consent", "last_name", "first_name")
+        )
+        self.fields["jobseeker"].label_from_instance = lambda js: (
+            str(js) if js.has_consent else _("%(name)s – no consent to join visits") % {"name": js}
+        )
+
+
+class StaffAttendeeForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=None, label=_("Colleague or alderman"))
+
+    def __init__(self, *args, visit: Visit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = staff_users(
+            Role.CASEWORKER, Role.COORDINATOR, Role.ALDERMAN
+        ).exclude(visit_attendances__visit=visit)
+        self.fields["user"].label_from_instance = lambda u: f"{u} ({u.get_role_display()})"
+
+
+class ReportForm(forms.Form):
+    """The report: what was learnt, the clicks (one checkbox and note per job seeker who came)."""
+
+    learnt = forms.CharField(label=_("What we learnt"), widget=forms.Textarea(attrs={"rows": 5}))
+    story_field = forms.ChoiceField(
+        label=_("Add what we learnt to the company story"),
+        choices=[("", _("No, leave the company story as it is")), *StoryField.choices],
+        required=False,
+    )
+    new_openings = forms.CharField(
+        label=_("New openings noted"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Enter them as openings on the employer's page too."),
+    )
+
+    def __init__(self, *args, jobseekers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.jobseekers = list(jobseekers)
+        for js in self.jobseekers:
+            self.fields[f"click_{js.pk}"] = forms.BooleanField(
+                label=_("Click: %(name)s and the company are interested in each other")
+                % {"name": js},
+                required=False,
+            )
+            self.fields[f"note_{js.pk}"] = forms.CharField(
+                label=_("Note on the click with %(name)s") % {"name": js},
+                required=False,
+                max_length=1000,
+            )
+
+    def click_rows(self):
+        return [(self[f"click_{js.pk}"], self[f"note_{js.pk}"]) for js in self.jobseekers]
+
+    def base_fields_bound(self):
+        return [self["learnt"], self["story_field"], self["new_openings"]]
+
+    def clicks(self) -> list[tuple]:
+        return [
+            (js, self.cleaned_data.get(f"note_{js.pk}", ""))
+            for js in self.jobseekers
+            if self.cleaned_data.get(f"click_{js.pk}")
+        ]
+
+
+class ActionForm(forms.Form):
+    what = forms.CharField(label=_("Agreed action"), max_length=300, required=False)
+    owner = forms.ModelChoiceField(queryset=None, label=_("Owner"), required=False)
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = staff_users(
+            Role.CASEWORKER, Role.COORDINATOR, Role.ALDERMAN
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        filled = [cleaned.get(name) for name in ("what", "owner", "due_on")]
+        if any(filled) and not all(filled):
+            for name in ("what", "owner", "due_on"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("Fill in what, who and when, or leave the row empty."))
+        due = cleaned.get("due_on")
+        if due and due < timezone.localdate():
+            self.add_error("due_on", _("The due date cannot be in the past."))
+        return cleaned
+
+    @property
+    def is_filled(self) -> bool:
+        return bool(self.cleaned_data.get("what"))
+
+
+ActionFormSet = forms.formset_factory(ActionForm, extra=3, max_num=10)
+
+
+class AgendaFilterForm(forms.Form):
+    view = forms.ChoiceField(
+        label=_("View"), choices=[("week", _("Week")), ("month", _("Month"))], required=False
+    )
+    date = forms.DateField(label=_("Date"), required=False, widget=DATE_WIDGET)
+    municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.all(), label=_("Municipality"), required=False
+    )
+    alderman = forms.ModelChoiceField(queryset=None, label=_("Alderman"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["alderman"].queryset = staff_users(Role.ALDERMAN)

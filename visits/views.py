@@ -1,0 +1,425 @@
+"""Pages of visits: agenda, detail, plan/edit, sign-ups (htmx), report, briefing, calendars.
+
+Views stay thin: access through visits.access, changes through visits.services.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import ical, services
+from .access import (
+    can_manage_visits,
+    sees_jobseeker_names,
+    visible_jobseekers,
+    visible_visits,
+    visit_for_user,
+    visit_to_manage_for_user,
+)
+from .forms import (
+    ActionFormSet,
+    AgendaFilterForm,
+    ReportForm,
+    SignUpForm,
+    StaffAttendeeForm,
+    VisitForm,
+)
+from .models import CalendarFeedToken, VisitAction, VisitSignUp, VisitStaff, VisitStatus
+from .selectors import agenda_range, agenda_visits, visit_suggestions
+from .selectors import visit_briefing as briefing_for
+
+
+def _staff_only(user) -> None:
+    if not user.is_staff_role and not user.is_superuser:
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def visit_list(request):
+    """The agenda: a week or a month, filtered by municipality and alderman."""
+    _staff_only(request.user)
+    form = AgendaFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    view = data.get("view") or "week"
+    day = data.get("date") or timezone.localdate()
+    span = agenda_range(view, day)
+    municipality = data.get("municipality")
+    alderman = data.get("alderman")
+    visits = list(
+        agenda_visits(
+            request.user,
+            start=span.start,
+            end=span.end,
+            municipality_id=municipality.pk if municipality else None,
+            alderman_id=alderman.pk if alderman else None,
+        )
+    )
+    by_day: dict[datetime.date, list] = {d: [] for d in span.days}
+    for visit in visits:
+        by_day.setdefault(timezone.localdate(visit.starts_at), []).append(visit)
+    days = [
+        {"date": d, "visits": by_day[d], "in_month": view != "month" or d.month == day.month}
+        for d in span.days
+    ]
+    weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
+    return render(
+        request,
+        "visits/agenda.html",
+        {
+            "form": form,
+            "view": view,
+            "day": day,
+            "span": span,
+            "days": days,
+            "weeks": weeks,
+            "visit_count": len(visits),
+            "today": timezone.localdate(),
+            "can_manage": can_manage_visits(request.user),
+        },
+    )
+
+
+def _detail_context(request, visit) -> dict:
+    user = request.user
+    staff = list(visit.staff.select_related("user").order_by("user__role", "user__first_name"))
+    context = {
+        "visit": visit,
+        "staff": staff,
+        "can_manage": can_manage_visits(user),
+        "sees_names": sees_jobseeker_names(user),
+        "jobseeker_count": visit.signups.count(),
+        "joins": any(a.user_id == user.pk for a in staff),
+    }
+    if hasattr(visit, "report"):
+        context["report"] = visit.report
+    if context["sees_names"]:
+        context["clicks"] = list(visit.clicks.select_related("jobseeker"))
+    context["actions"] = list(visit.actions.select_related("owner"))
+    return context
+
+
+@login_required
+@require_GET
+def visit_detail(request, pk):
+    visit = visit_for_user(request.user, pk)
+    context = _detail_context(request, visit)
+    if context["can_manage"]:
+        context.update(_signups_context(request, visit))
+        context["staff_form"] = StaffAttendeeForm(visit=visit)
+    return render(request, "visits/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_plan(request):
+    if not can_manage_visits(request.user):
+        raise PermissionDenied
+    initial = {}
+    if "employer" in request.GET:
+        initial["employer"] = request.GET["employer"]
+    form = VisitForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = services.visit_plan(
+                employer=data["employer"],
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"],
+                place=data["place"],
+                purpose=data["purpose"],
+                host=data["host"],
+                capacity=data["capacity"],
+                planned_by=request.user,
+                staff=data["aldermen"],
+            )
+        except services.VisitError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The visit is planned."))
+            return redirect("visits:detail", pk=visit.pk)
+    return render(request, "visits/form.html", {"form": form, "visit": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_edit(request, pk):
+    visit = visit_to_manage_for_user(request.user, pk)
+    form = VisitForm(request.POST or None, user=request.user, visit=visit)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.visit_update(
+                visit=visit,
+                changed_by=request.user,
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"],
+                place=data["place"],
+                purpose=data["purpose"],
+                host=data["host"],
+                capacity=data["capacity"],
+            )
+        except services.VisitError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The visit is changed."))
+            return redirect("visits:detail", pk=visit.pk)
+    return render(request, "visits/form.html", {"form": form, "visit": visit})
+
+
+@login_required
+@require_POST
+def visit_cancel(request, pk):
+    visit = visit_to_manage_for_user(request.user, pk)
+    try:
+        services.visit_cancel(visit=visit, cancelled_by=request.user)
+    except services.VisitError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The visit is cancelled."))
+    return redirect("visits:detail", pk=visit.pk)
+
+
+# --- Who comes ---------------------------------------------------------------------------------
+
+
+def _signups_context(request, visit, *, error: str = "", success: str = "", form=None) -> dict:
+    signups = list(
+        VisitSignUp.objects.filter(visit=visit).select_related("jobseeker", "signed_up_by")
+    )
+    in_region = set(
+        visible_jobseekers(request.user)
+        .filter(pk__in=[s.jobseeker_id for s in signups])
+        .values_list("pk", flat=True)
+    )
+    planned = visit.status == VisitStatus.PLANNED
+    return {
+        "visit": visit,
+        "signups": [(s, s.jobseeker_id in in_region) for s in signups],
+        "places_left": max(visit.capacity - len(signups), 0),
+        "signup_form": form or SignUpForm(user=request.user, visit=visit) if planned else None,
+        "suggestions": visit_suggestions(visit=visit, user=request.user) if planned else [],
+        "signup_error": error,
+        "signup_success": success,
+    }
+
+
+def _signups_response(request, visit, **kwargs):
+    """htmx swaps the sign-up section in place; without htmx the page reloads with a message."""
+    if request.htmx:
+        return render(request, "visits/_signups.html", _signups_context(request, visit, **kwargs))
+    if kwargs.get("error"):
+        messages.error(request, kwargs["error"])
+    elif kwargs.get("success"):
+        messages.success(request, kwargs["success"])
+    return redirect(reverse("visits:detail", args=[visit.pk]) + "#signups")
+
+
+@login_required
+@require_GET
+def visit_signups(request, pk):
+    visit = visit_to_manage_for_user(request.user, pk)
+    return render(request, "visits/_signups.html", _signups_context(request, visit))
+
+
+@login_required
+@require_POST
+def visit_signup_add(request, pk):
+    visit = visit_to_manage_for_user(request.user, pk)
+    form = SignUpForm(request.POST, user=request.user, visit=visit)
+    if not form.is_valid():
+        return _signups_response(
+            request, visit, error=_("Choose a job seeker from the list."), form=form
+        )
+    jobseeker = form.cleaned_data["jobseeker"]
+    try:
+        services.visit_jobseeker_sign_up(
+            visit=visit, jobseeker=jobseeker, signed_up_by=request.user
+        )
+    except services.VisitError as exc:
+        return _signups_response(request, visit, error=exc.message)
+    return _signups_response(
+        request, visit, success=_("%(name)s is signed up.") % {"name": jobseeker}
+    )
+
+
+@login_required
+@require_POST
+def visit_signup_remove(request, pk, jobseeker_pk):
+    visit = visit_to_manage_for_user(request.user, pk)
+    signup = get_object_or_404(
+        VisitSignUp.objects.select_related("jobseeker"), visit=visit, jobseeker_id=jobseeker_pk
+    )
+    try:
+        services.visit_jobseeker_remove(
+            visit=visit, jobseeker=signup.jobseeker, removed_by=request.user
+        )
+    except services.VisitError as exc:
+        return _signups_response(request, visit, error=exc.message)
+    return _signups_response(
+        request, visit, success=_("%(name)s no longer comes along.") % {"name": signup.jobseeker}
+    )
+
+
+@login_required
+@require_POST
+def visit_staff_add(request, pk):
+    visit = visit_to_manage_for_user(request.user, pk)
+    form = StaffAttendeeForm(request.POST, visit=visit)
+    if form.is_valid():
+        try:
+            services.visit_staff_add(
+                visit=visit, user=form.cleaned_data["user"], added_by=request.user
+            )
+        except services.VisitError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("%(name)s joins the visit.") % {"name": form.cleaned_data["user"]}
+            )
+    else:
+        messages.error(request, _("Choose a colleague or alderman from the list."))
+    return redirect("visits:detail", pk=visit.pk)
+
+
+@login_required
+@require_POST
+def visit_staff_remove(request, pk, user_pk):
+    visit = visit_to_manage_for_user(request.user, pk)
+    attendee = get_object_or_404(
+        VisitStaff.objects.select_related("user"), visit=visit, user_id=user_pk
+    )
+    services.visit_staff_remove(visit=visit, user=attendee.user, removed_by=request.user)
+    messages.success(request, _("%(name)s no longer joins.") % {"name": attendee.user})
+    return redirect("visits:detail", pk=visit.pk)
+
+
+# --- Report, briefing --------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_report(request, pk):
+    visit = visit_to_manage_for_user(request.user, pk)
+    if hasattr(visit, "report"):
+        messages.info(request, _("This visit already has a report."))
+        return redirect("visits:detail", pk=visit.pk)
+    jobseekers = [
+        s.jobseeker for s in VisitSignUp.objects.filter(visit=visit).select_related("jobseeker")
+    ]
+    form = ReportForm(request.POST or None, jobseekers=jobseekers)
+    actions = ActionFormSet(request.POST or None, prefix="actions")
+    if request.method == "POST" and form.is_valid() and actions.is_valid():
+        try:
+            services.visit_report_save(
+                visit=visit,
+                written_by=request.user,
+                learnt=form.cleaned_data["learnt"],
+                new_openings=form.cleaned_data["new_openings"],
+                story_field=form.cleaned_data["story_field"],
+                clicks=[services.ClickInput(js, note) for js, note in form.clicks()],
+                actions=[
+                    services.ActionInput(a["what"], a["owner"], a["due_on"])
+                    for a in (f.cleaned_data for f in actions.forms if f.is_filled)
+                ],
+            )
+        except services.VisitError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The report is saved and the follow-ups are scheduled."))
+            return redirect("visits:detail", pk=visit.pk)
+    return render(request, "visits/report.html", {"visit": visit, "form": form, "actions": actions})
+
+
+@login_required
+@require_POST
+def visit_action_done(request, pk, action_pk):
+    visit = visit_to_manage_for_user(request.user, pk)
+    action = get_object_or_404(VisitAction, visit=visit, pk=action_pk)
+    services.visit_action_mark_done(action=action, done_by=request.user)
+    messages.success(request, _("Action marked as done."))
+    return redirect("visits:detail", pk=visit.pk)
+
+
+@login_required
+@require_GET
+def visit_briefing(request, pk):
+    """One printable page for the alderman: the company, its story, contacts, openings, history."""
+    visit = visit_for_user(request.user, pk)
+    context = {"visit": visit, **briefing_for(visit)}
+    return render(request, "visits/briefing.html", context)
+
+
+# --- Calendars ---------------------------------------------------------------------------------
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _for_calendar(qs):
+    return (
+        qs.select_related("employer", "host")
+        .annotate(jobseeker_count=Count("signups", distinct=True))
+        .prefetch_related(
+            Prefetch("staff", queryset=VisitStaff.objects.select_related("user").order_by("pk"))
+        )
+        .order_by("starts_at")
+    )
+
+
+@login_required
+@require_GET
+def visit_ics(request, pk):
+    visit_for_user(request.user, pk)
+    visit = _for_calendar(visible_visits(request.user).filter(pk=pk)).get()
+    return _ics_response(
+        ical.visits_calendar([visit], name=str(visit.employer)), f"bezoek-{visit.pk}.ics"
+    )
+
+
+@require_GET
+def calendar_feed(request, token):
+    """The visits a user joins, for their calendar app; the secret in the URL is the login.
+
+    Only visits from a year back onwards, still within the user's access rules."""
+    feed = CalendarFeedToken.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active or not feed.user.is_staff_role:
+        raise Http404
+    since = timezone.now() - datetime.timedelta(days=365)
+    visits = _for_calendar(
+        visible_visits(feed.user).filter(staff__user=feed.user, starts_at__gte=since)
+    )
+    return _ics_response(
+        ical.visits_calendar(visits, name=_("Baanbrekers company visits")), "bezoeken.ics"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request):
+    """Shows the user's feed address; renewing it makes the old address stop working."""
+    _staff_only(request.user)
+    if request.method == "POST":
+        services.calendar_token_renew(user=request.user)
+        messages.success(
+            request, _("Your calendar address is renewed. The old address no longer works.")
+        )
+        return redirect("visits:calendar")
+    token = services.calendar_token_get(user=request.user)
+    feed_url = request.build_absolute_uri(reverse("visits:feed", args=[token.token]))
+    return render(request, "visits/calendar.html", {"feed_url": feed_url, "token": token})
