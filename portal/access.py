@@ -1,0 +1,128 @@
+"""Who sees what in the employer portal (DESIGN.md section 4), in one place.
+
+A portal user works for one company at a time: the *current company*, kept in the session and
+checked against the user's links (``EmployerContact.user``) on every request, so a link removed
+by a caseworker takes effect at once and a forged session value shows nothing. Everything the
+portal shows is scoped to that company through the lower apps' helpers for employer contacts.
+
+Back-office users never use the portal's company pages (403); portal users never reach the back
+office (the other apps' helpers give them nothing). The two staff pages here (invitations and
+claims to decide) are scoped to the caseworker's municipalities.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from baanbrekers.access import get_visible_or_404, scope_to_municipalities, works_in_back_office
+from baanbrekers.models import User
+from employers.access import visible_employers
+from employers.models import Employer, Opening
+from placements.access import placements_for_employer_contact, proposals_for_employer_contact
+from placements.models import DevelopmentPlacement, Proposal
+from visits.access import visits_for_employer_contact
+from visits.models import Visit
+
+from .models import ClaimStatus, CompanyClaim, Invitation
+
+CURRENT_EMPLOYER_KEY = "portal_employer_id"
+
+
+def is_portal_user(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_employer_contact)
+
+
+def portal_employers(user: User) -> QuerySet[Employer]:
+    """The companies this portal user represents (linked, so approved or invited)."""
+    if not is_portal_user(user):
+        return Employer.objects.none()
+    return visible_employers(user)
+
+
+def current_employer(request: HttpRequest) -> Employer | None:
+    """The company the user works for right now: the one chosen in the session if still linked,
+    else the first linked one; None when the user represents no company (yet)."""
+    companies = portal_employers(request.user).select_related("municipality")
+    chosen = request.session.get(CURRENT_EMPLOYER_KEY)
+    employer = None
+    if chosen is not None:
+        try:
+            employer = companies.filter(pk=int(chosen)).first()
+        except (TypeError, ValueError):
+            employer = None
+    if employer is None:
+        employer = companies.order_by("trade_name", "pk").first()
+        if employer is None:
+            request.session.pop(CURRENT_EMPLOYER_KEY, None)
+        else:
+            request.session[CURRENT_EMPLOYER_KEY] = employer.pk
+    return employer
+
+
+def switch_employer(request: HttpRequest, pk) -> Employer:
+    """Makes another of the user's own companies the current one; 404 for any other company."""
+    employer = get_visible_or_404(portal_employers(request.user), pk)
+    request.session[CURRENT_EMPLOYER_KEY] = employer.pk
+    return employer
+
+
+def portal_openings(user: User, employer: Employer) -> QuerySet[Opening]:
+    return Opening.objects.filter(employer__in=portal_employers(user)).filter(employer=employer)
+
+
+def portal_opening_for_user(user: User, employer: Employer, pk) -> Opening:
+    return get_visible_or_404(portal_openings(user, employer), pk)
+
+
+def portal_proposals(user: User, employer: Employer) -> QuerySet[Proposal]:
+    """Proposals to this company for people who consent to sharing an anonymised profile."""
+    return proposals_for_employer_contact(user).filter(opening__employer=employer)
+
+
+def portal_proposal_for_user(user: User, employer: Employer, pk) -> Proposal:
+    return get_visible_or_404(portal_proposals(user, employer), pk)
+
+
+def portal_placements(user: User, employer: Employer) -> QuerySet[DevelopmentPlacement]:
+    return placements_for_employer_contact(user).filter(employer=employer)
+
+
+def portal_placement_for_user(user: User, employer: Employer, pk) -> DevelopmentPlacement:
+    return get_visible_or_404(portal_placements(user, employer), pk)
+
+
+def portal_visits(user: User, employer: Employer) -> QuerySet[Visit]:
+    return visits_for_employer_contact(user).filter(employer=employer)
+
+
+# --- Back office: linking people to companies -----------------------------------------------
+def may_manage_portal_access(user: User) -> bool:
+    return works_in_back_office(user)
+
+
+def claims_to_decide(user: User) -> QuerySet[CompanyClaim]:
+    """Claims on companies in the caseworker's municipalities (all for coordinators)."""
+    return CompanyClaim.objects.filter(
+        employer__in=scope_to_municipalities(Employer.objects.all(), user)
+    )
+
+
+def claim_for_user(user: User, pk) -> CompanyClaim:
+    return get_visible_or_404(
+        claims_to_decide(user)
+        .filter(status=ClaimStatus.PENDING)
+        .select_related("employer", "user"),
+        pk,
+    )
+
+
+def invitations_for_user(user: User) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        employer__in=scope_to_municipalities(Employer.objects.all(), user)
+    )
+
+
+def employer_to_invite_for(user: User, pk) -> Employer:
+    """A company the caseworker may invite people for: one of their own region."""
+    return get_visible_or_404(scope_to_municipalities(Employer.objects.all(), user), pk)

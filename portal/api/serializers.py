@@ -1,0 +1,104 @@
+from rest_framework import serializers
+
+from employers.models import Employer, Opening, OpeningKind
+from placements.models import DevelopmentPlacement, ProposalAnswer
+
+
+class CompanySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Employer
+        fields = ["id", "kvk_number", "trade_name", "city"]
+
+
+class ContactDetailsSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    email = serializers.CharField()
+    phone = serializers.CharField()
+
+
+class CandidateSerializer(serializers.Serializer):
+    """The anonymised profile (``portal.selectors.CandidateProfile``): an allow-list."""
+
+    id = serializers.IntegerField(source="proposal_id")
+    display_name = serializers.CharField()
+    opening_title = serializers.CharField()
+    opening_kind = serializers.CharField()
+    skills = serializers.ListField(child=serializers.CharField())
+    interests = serializers.ListField(child=serializers.CharField())
+    hours_available = serializers.IntegerField()
+    area = serializers.CharField()
+    distance_km = serializers.IntegerField(allow_null=True)
+    has_driving_licence = serializers.BooleanField()
+    motivation = serializers.CharField()
+    answer = serializers.CharField()
+    answer_reason = serializers.CharField()
+    proposed_at = serializers.DateTimeField()
+    contact = ContactDetailsSerializer(allow_null=True)
+
+
+class AnswerSerializer(serializers.Serializer):
+    answer = serializers.ChoiceField(
+        choices=[ProposalAnswer.INTERESTED, ProposalAnswer.NOT_NOW, ProposalAnswer.NO]
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PortalPlacementSerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField(source="jobseeker.initials_name", read_only=True)
+    supervisor = serializers.CharField(source="supervisor.name", default=None, read_only=True)
+
+    class Meta:
+        model = DevelopmentPlacement
+        fields = [
+            "id",
+            "display_name",
+            "status",
+            "start_date",
+            "planned_end_date",
+            "hours_per_week",
+            "learning_goals",
+            "supervisor",
+        ]
+
+
+class PortalOpeningSerializer(serializers.ModelSerializer):
+    competences = serializers.ListField(
+        child=serializers.CharField(), required=False, write_only=True
+    )
+    competence_names = serializers.SerializerMethodField()
+    kind = serializers.ChoiceField(choices=OpeningKind.choices)
+
+    class Meta:
+        model = Opening
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "description",
+            "competences",
+            "competence_names",
+            "hours_per_week",
+            "places",
+            "location_postcode",
+            "start_date",
+            "end_date",
+            "status",
+        ]
+        read_only_fields = ["status"]
+
+    def get_competence_names(self, obj) -> list[str]:
+        return [s.name for s in obj.competences.all()]
+
+
+class ImpactSerializer(serializers.Serializer):
+    visits_hosted = serializers.IntegerField()
+    jobseekers_at_visits = serializers.IntegerField()
+    placements_started = serializers.IntegerField()
+    placements_active = serializers.IntegerField()
+    placements_completed = serializers.IntegerField()
+    jobs = serializers.IntegerField()
+    jobs_after_placement = serializers.IntegerField()
+    buddies = serializers.IntegerField()
+    tips = serializers.IntegerField()
+    tips_converted = serializers.IntegerField()
+    as_of = serializers.DateField()

@@ -1,0 +1,475 @@
+"""Use cases of the employer portal. They call the lower apps' services and add what the portal
+itself owns: invitations, claims, the paid-work question, and a line in the caseworker's timeline
+for every change an employer makes (a ``ContactMoment`` of kind 'other' authored by the contact,
+shown on the employer page in the back office).
+
+Access is the caller's business: fetch every object through ``portal.access`` first.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from baanbrekers import crypto
+from baanbrekers.models import AuditAction, User
+from baanbrekers.services import audit_record
+from baanbrekers.validators import validate_kvk_number
+from employers import services as employer_services
+from employers.models import (
+    ContactKind,
+    ContactMoment,
+    Employer,
+    EmployerContact,
+    Opening,
+    Referral,
+)
+from placements import services as placement_services
+from placements.models import (
+    CheckIn,
+    DevelopmentPlacement,
+    Evaluation,
+    Evaluator,
+    Proposal,
+)
+
+from .models import ClaimStatus, CompanyClaim, Invitation, PaidWorkAnswer
+
+INVITATION_VALID_DAYS = 14
+
+
+def _in_dutch(message_id: str, **params: Any) -> str:
+    """Timeline lines are read by caseworkers: in the office language, whatever the portal user
+    chose."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(message_id) % params if params else _(message_id)
+
+
+def timeline_note(*, employer: Employer, user: User, summary: str) -> ContactMoment:
+    """A line in the employer's timeline saying what the contact changed in the portal."""
+    return employer_services.contact_moment_record(
+        employer=employer, author=user, kind=ContactKind.OTHER, summary=summary
+    )
+
+
+# --- Invitations -------------------------------------------------------------------------------
+def invitation_create(
+    *,
+    employer: Employer,
+    name: str,
+    email: str,
+    invited_by: User,
+    contact: EmployerContact | None = None,
+) -> tuple[Invitation, str]:
+    """Invites a person to the portal for ``employer``; emails the link after commit.
+
+    Returns the invitation and the secret token (only its keyed hash is stored).
+    """
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            employer=employer,
+            contact=contact,
+            name=name.strip(),
+            email=email.strip().lower(),
+            token_hash=crypto.keyed_hash(token),
+            invited_by=invited_by,
+            expires_at=timezone.now() + datetime.timedelta(days=INVITATION_VALID_DAYS),
+        )
+        audit_record(actor=invited_by, action=AuditAction.CREATE, obj=invitation)
+        path = reverse("portal:invitation", kwargs={"token": token})
+        transaction.on_commit(lambda: _send_invitation(invitation, path))
+    return invitation, token
+
+
+def _send_invitation(invitation: Invitation, path: str) -> None:
+    # Links in mail need the site's address; SITE_URL when configured, else a relative path.
+    base = settings.SITE_URL.rstrip("/")
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            _("Invitation to the Baanbrekers employer portal"),
+            _(
+                "Dear %(name)s,\n\n%(employer)s is invited to the Baanbrekers employer portal. "
+                "Create an account with this email address (or log in), then open this link "
+                "within %(days)d days:\n\n%(link)s\n\nBaanbrekers"
+            )
+            % {
+                "name": invitation.name,
+                "employer": invitation.employer.trade_name,
+                "days": INVITATION_VALID_DAYS,
+                "link": f"{base}{path}",
+            },
+            None,
+            [invitation.email],
+        )
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    if not token:
+        return None
+    return (
+        Invitation.objects.select_related("employer")
+        .filter(token_hash=crypto.keyed_hash(token))
+        .first()
+    )
+
+
+def _link_contact(
+    *, employer: Employer, user: User, name: str, linked_by: User, contact=None, **fields
+) -> EmployerContact:
+    """Links the portal account to the employer: the given or an existing contact row with the
+    same email, else a new one. Idempotent: an existing link is returned as it is."""
+    existing = EmployerContact.objects.filter(employer=employer, user=user).first()
+    if existing is not None:
+        return existing
+    if contact is None:
+        contact = EmployerContact.objects.filter(
+            employer=employer, user__isnull=True, email__iexact=user.email
+        ).first()
+    if contact is not None and contact.user_id is None:
+        return employer_services.employer_contact_update(
+            contact=contact, updated_by=linked_by, user=user
+        )
+    return employer_services.employer_contact_create(
+        employer=employer,
+        created_by=linked_by,
+        name=name or str(user),
+        email=user.email,
+        user=user,
+        **fields,
+    )
+
+
+def invitation_accept(*, invitation: Invitation, user: User) -> EmployerContact:
+    """Links ``user`` to the invitation's employer. Refused for staff accounts, for used or
+    expired invitations. The invitation row is locked, so a double click links once."""
+    if not user.is_employer_contact:
+        raise ValidationError(_("Only employer accounts can accept a portal invitation."))
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise ValidationError(_("This invitation has already been used."))
+        if invitation.expires_at <= timezone.now():
+            raise ValidationError(
+                _("This invitation has expired. Ask your contact at Baanbrekers for a new one.")
+            )
+        contact = _link_contact(
+            employer=invitation.employer,
+            user=user,
+            name=invitation.name,
+            linked_by=user,
+            contact=invitation.contact,
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        timeline_note(
+            employer=invitation.employer,
+            user=user,
+            summary=_in_dutch(
+                "%(name)s accepted the invitation to the employer portal.", name=contact.name
+            ),
+        )
+    return contact
+
+
+# --- Claims by KvK number ---------------------------------------------------------------------
+def claim_create(
+    *, user: User, kvk_number: str, job_title: str = "", phone: str = ""
+) -> CompanyClaim:
+    """A portal user asks to represent the company with this KvK number.
+
+    The answer does not show anything of the company: only that the request waits for approval.
+    """
+    kvk_number = (kvk_number or "").strip().replace(" ", "")
+    try:
+        validate_kvk_number(kvk_number)
+    except ValidationError as exc:
+        raise ValidationError({"kvk_number": exc.messages}) from exc
+    employer = Employer.objects.filter(kvk_number=kvk_number).first()
+    if employer is None:
+        raise ValidationError(
+            {
+                "kvk_number": _(
+                    "We do not know a company with this KvK number yet. Ask your contact at "
+                    "Baanbrekers to register it, or to send you an invitation."
+                )
+            }
+        )
+    if EmployerContact.objects.filter(employer=employer, user=user).exists():
+        raise ValidationError({"kvk_number": _("You already represent this company.")})
+    try:
+        with transaction.atomic():
+            claim = CompanyClaim.objects.create(
+                user=user,
+                employer=employer,
+                kvk_number=kvk_number,
+                job_title=job_title.strip(),
+                phone=phone.strip(),
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"kvk_number": _("You already asked to join this company; it awaits approval.")}
+        ) from exc
+    audit_record(actor=user, action=AuditAction.CREATE, obj=claim)
+    return claim
+
+
+def _lock_pending(claim: CompanyClaim) -> CompanyClaim:
+    locked = (
+        CompanyClaim.objects.select_for_update().select_related("employer", "user").get(pk=claim.pk)
+    )
+    if locked.status != ClaimStatus.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    return locked
+
+
+@transaction.atomic
+def claim_approve(*, claim: CompanyClaim, decided_by: User) -> EmployerContact:
+    """Approves a pending claim: the account becomes a contact of the company."""
+    claim = _lock_pending(claim)
+    contact = _link_contact(
+        employer=claim.employer,
+        user=claim.user,
+        name=claim.user.get_full_name() or claim.user.email,
+        linked_by=decided_by,
+        role=claim.job_title,
+        phone=claim.phone,
+    )
+    claim.status = ClaimStatus.APPROVED
+    claim.decided_by = decided_by
+    claim.decided_at = timezone.now()
+    claim.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=decided_by, action=AuditAction.UPDATE, obj=claim, detail={"status": "approved"}
+    )
+    return contact
+
+
+@transaction.atomic
+def claim_decline(*, claim: CompanyClaim, decided_by: User, reason: str) -> CompanyClaim:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why, so the person knows what to do.")})
+    claim = _lock_pending(claim)
+    claim.status = ClaimStatus.DECLINED
+    claim.decided_by = decided_by
+    claim.decided_at = timezone.now()
+    claim.decline_reason = reason
+    claim.save(update_fields=["status", "decided_by", "decided_at", "decline_reason"])
+    audit_record(
+        actor=decided_by, action=AuditAction.UPDATE, obj=claim, detail={"status": "declined"}
+    )
+    return claim
+
+
+# --- The company page -------------------------------------------------------------------------
+@transaction.atomic
+def company_story_update(
+    *, employer: Employer, user: User, valued_skills: Iterable[str] | None = None, **story: str
+) -> Employer:
+    """The employer keeps its own story and what it values; the caseworker sees a timeline line."""
+    unknown = set(story) - employer_services.STORY_FIELDS - {"website"}
+    if unknown:
+        raise TypeError(f"not editable in the portal: {', '.join(sorted(unknown))}")
+    changed = [name for name, value in story.items() if getattr(employer, name) != value]
+    before = set(employer.valued_skills.values_list("name", flat=True))
+    employer_services.employer_update(
+        employer=employer, updated_by=user, valued_skills=valued_skills, **story
+    )
+    after = set(employer.valued_skills.values_list("name", flat=True))
+    if changed or before != after:
+        names = changed + (["valued_skills"] if before != after else [])
+        with translation.override(settings.LANGUAGE_CODE):
+            labels = [str(Employer._meta.get_field(name).verbose_name) for name in names]
+        timeline_note(
+            employer=employer,
+            user=user,
+            summary=_in_dutch("Updated in the portal: %(fields)s.", fields=", ".join(labels)),
+        )
+    return employer
+
+
+@transaction.atomic
+def company_contact_save(
+    *, employer: Employer, user: User, contact: EmployerContact | None = None, **fields: Any
+) -> EmployerContact:
+    """Adds or changes a contact person of the company (not the portal link itself)."""
+    fields.pop("user", None)
+    if contact is None:
+        contact = employer_services.employer_contact_create(
+            employer=employer, created_by=user, **fields
+        )
+        summary = _in_dutch("Contact person added in the portal: %(name)s.", name=contact.name)
+    else:
+        contact = employer_services.employer_contact_update(
+            contact=contact, updated_by=user, **fields
+        )
+        summary = _in_dutch("Contact person changed in the portal: %(name)s.", name=contact.name)
+    timeline_note(employer=employer, user=user, summary=summary)
+    return contact
+
+
+@transaction.atomic
+def company_opening_create(
+    *,
+    employer: Employer,
+    user: User,
+    kind: str,
+    title: str,
+    competences: Iterable[str] = (),
+    **fields,
+) -> Opening:
+    opening = employer_services.opening_create(
+        employer=employer,
+        created_by=user,
+        kind=kind,
+        title=title,
+        competences=competences,
+        **fields,
+    )
+    timeline_note(
+        employer=employer,
+        user=user,
+        summary=_in_dutch(
+            "New offer in the portal (%(kind)s): %(title)s.",
+            kind=opening.get_kind_display(),
+            title=opening.title,
+        ),
+    )
+    return opening
+
+
+@transaction.atomic
+def company_opening_close(*, opening: Opening, user: User, filled: bool = False) -> Opening:
+    opening = employer_services.opening_close(opening=opening, closed_by=user, filled=filled)
+    timeline_note(
+        employer=opening.employer,
+        user=user,
+        summary=_in_dutch("Offer closed in the portal: %(title)s.", title=opening.title),
+    )
+    return opening
+
+
+# --- Candidates ---------------------------------------------------------------------------------
+@transaction.atomic
+def candidate_answer(*, proposal: Proposal, user: User, answer: str, reason: str = "") -> Proposal:
+    """The employer answers a proposal; the caseworker sees it in the timeline (no name there:
+    the proposal is the caseworker's to look up)."""
+    proposal = placement_services.proposal_answer(
+        proposal=proposal, answer=answer, reason=reason, answered_by=user
+    )
+    timeline_note(
+        employer=proposal.opening.employer,
+        user=user,
+        summary=_in_dutch(
+            "Answered proposal #%(id)s for %(title)s in the portal: %(answer)s.",
+            id=proposal.pk,
+            title=proposal.opening.title,
+            answer=proposal.get_answer_display(),
+        ),
+    )
+    return proposal
+
+
+# --- Placements ---------------------------------------------------------------------------------
+def placement_checkin(
+    *, placement: DevelopmentPlacement, user: User, held_on: datetime.date, notes: str
+) -> CheckIn:
+    return placement_services.checkin_record(
+        placement=placement, held_on=held_on, notes=notes, author=user
+    )
+
+
+@transaction.atomic
+def placement_evaluate(
+    *,
+    placement: DevelopmentPlacement,
+    user: User,
+    moment: str,
+    held_on: datetime.date,
+    progress: str,
+    rating: int | None = None,
+    next_steps: str = "",
+) -> Evaluation:
+    """The supervisor's mid-term or final evaluation (the caseworker records their own)."""
+    evaluation = placement_services.evaluation_record(
+        placement=placement,
+        moment=moment,
+        evaluator=Evaluator.SUPERVISOR,
+        held_on=held_on,
+        progress=progress,
+        rating=rating,
+        next_steps=next_steps,
+        recorded_by=user,
+    )
+    timeline_note(
+        employer=placement.employer,
+        user=user,
+        summary=_in_dutch(
+            "%(moment)s of placement #%(id)s filled in by the supervisor in the portal.",
+            moment=evaluation.get_moment_display(),
+            id=placement.pk,
+        ),
+    )
+    return evaluation
+
+
+# How long before the planned end the portal asks about paid work.
+PAID_WORK_QUESTION_DAYS = 42
+
+
+def paid_work_question_due(
+    placement: DevelopmentPlacement, today: datetime.date | None = None
+) -> bool:
+    today = today or timezone.localdate()
+    return (
+        placement.status == "active"
+        and placement.planned_end_date - datetime.timedelta(days=PAID_WORK_QUESTION_DAYS) <= today
+    )
+
+
+@transaction.atomic
+def paid_work_answer_record(
+    *, placement: DevelopmentPlacement, user: User, intent: str, note: str = ""
+) -> PaidWorkAnswer:
+    answer, _created = PaidWorkAnswer.objects.update_or_create(
+        placement=placement,
+        defaults={"intent": intent, "note": (note or "").strip(), "answered_by": user},
+    )
+    answer.full_clean()
+    timeline_note(
+        employer=placement.employer,
+        user=user,
+        summary=_in_dutch(
+            "Paid work after placement #%(id)s: %(intent)s.",
+            id=placement.pk,
+            intent=answer.get_intent_display(),
+        ),
+    )
+    return answer
+
+
+# --- Tips -----------------------------------------------------------------------------------
+@transaction.atomic
+def company_referral_submit(*, employer: Employer, user: User, **fields: Any) -> Referral:
+    """An employer tips a fellow company; the caseworker turns it into a prospect later."""
+    referral = employer_services.referral_record(
+        referring_employer=employer, recorded_by=user, **fields
+    )
+    timeline_note(
+        employer=employer,
+        user=user,
+        summary=_in_dutch("Tip about a fellow company: %(name)s.", name=referral.company_name),
+    )
+    return referral

@@ -1,0 +1,587 @@
+"""Pages of the employer portal, and the two back-office pages that link people to companies.
+
+Portal pages run for an employer contact and the *current company* (``portal.access``); every
+object is fetched through ``portal.access`` scoped to that company, so another company's id is a
+404. Staff get a 403 on portal pages; portal users get a 403 on the back-office pages here (and
+the other apps' pages refuse them too).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from baanbrekers.access import scope_to_municipalities
+from baanbrekers.listing import paginate
+from employers.models import Employer, OpeningStatus
+from placements.models import EvaluationMoment, Evaluator, ProposalAnswer
+from visits.ical import visits_calendar
+
+from . import services
+from .access import (
+    claim_for_user,
+    claims_to_decide,
+    current_employer,
+    employer_to_invite_for,
+    invitations_for_user,
+    is_portal_user,
+    may_manage_portal_access,
+    portal_employers,
+    portal_opening_for_user,
+    portal_openings,
+    portal_placement_for_user,
+    portal_placements,
+    portal_proposal_for_user,
+    portal_proposals,
+    portal_visits,
+    switch_employer,
+)
+from .forms import (
+    AnswerForm,
+    CheckInForm,
+    ClaimForm,
+    ContactForm,
+    DeclineClaimForm,
+    EvaluationForm,
+    InvitationForm,
+    OpeningForm,
+    PaidWorkForm,
+    ReferralForm,
+    StoryForm,
+)
+from .models import ClaimStatus, CompanyClaim
+from .pdf import impact_statement_pdf
+from .selectors import anonymised_profile, candidate_queryset, company_impact, split_visits
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """A service's ValidationError next to the fields it names (or on top of the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def portal_user_required(view):
+    """Logged in (else to the login page) as an employer contact (else 403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_portal_user(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def company_required(view):
+    """A portal page about the current company: ``request.employer`` is set and checked on every
+    request; without a linked company the user is sent to the welcome page."""
+
+    @portal_user_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        employer = current_employer(request)
+        if employer is None:
+            return redirect("portal:home")
+        request.employer = employer
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def back_office_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not may_manage_portal_access(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _render(request, template, context=None, **kwargs):
+    context = context or {}
+    employer = getattr(request, "employer", None)
+    if employer is not None:
+        context.setdefault("employer", employer)
+        context.setdefault("companies", list(portal_employers(request.user).order_by("trade_name")))
+    return render(request, template, context, **kwargs)
+
+
+# --- Welcome, switching, joining ------------------------------------------------------------
+@portal_user_required
+@require_GET
+def home(request):
+    employer = current_employer(request)
+    if employer is None:
+        return _render(
+            request,
+            "portal/welcome.html",
+            {
+                "form": ClaimForm(),
+                "claims": CompanyClaim.objects.filter(user=request.user).select_related("employer"),
+            },
+        )
+    request.employer = employer
+    proposals = portal_proposals(request.user, employer)
+    placements = portal_placements(request.user, employer)
+    return _render(
+        request,
+        "portal/home.html",
+        {
+            "pending_count": proposals.filter(answer=ProposalAnswer.PENDING).count(),
+            "active_placements": placements.filter(status="active").count(),
+            "open_offers": portal_openings(request.user, employer)
+            .filter(status=OpeningStatus.OPEN)
+            .count(),
+            "upcoming_visits": split_visits(portal_visits(request.user, employer))[0][:3],
+            "claims": CompanyClaim.objects.filter(
+                user=request.user, status=ClaimStatus.PENDING
+            ).select_related("employer"),
+            "claim_form": ClaimForm(),
+        },
+    )
+
+
+@portal_user_required
+@require_POST
+def switch(request):
+    employer = switch_employer(request, request.POST.get("employer"))
+    messages.success(request, _("You now work for %(name)s.") % {"name": employer.trade_name})
+    target = request.POST.get("next") or reverse("portal:home")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = reverse("portal:home")
+    return redirect(target)
+
+
+@portal_user_required
+@require_POST
+def claim(request):
+    form = ClaimForm(request.POST)
+    if form.is_valid():
+        try:
+            services.claim_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you. Your request waits for approval by Baanbrekers; you will see "
+                    "the company here once it is approved."
+                ),
+            )
+            return redirect("portal:home")
+    return _render(
+        request,
+        "portal/welcome.html",
+        {"form": form, "claims": CompanyClaim.objects.filter(user=request.user)},
+        status=400,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    invitation = services.invitation_by_token(token)
+    if invitation is None:
+        raise Http404
+    if not request.user.is_authenticated:
+        return render(request, "portal/invitation_login.html", {"invitation": invitation})
+    error = None
+    if request.method == "POST":
+        try:
+            contact = services.invitation_accept(invitation=invitation, user=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            request.session["portal_employer_id"] = contact.employer_id
+            messages.success(
+                request,
+                _("Welcome! You now represent %(name)s.") % {"name": contact.employer.trade_name},
+            )
+            return redirect("portal:home")
+    elif not invitation.is_open:
+        error = _("This invitation has expired or has already been used.")
+    return render(
+        request,
+        "portal/invitation.html",
+        {"invitation": invitation, "error": error},
+        status=400 if error and request.method == "POST" else 200,
+    )
+
+
+# --- Company page ---------------------------------------------------------------------------
+@company_required
+@require_http_methods(["GET", "POST"])
+def company(request):
+    employer = request.employer
+    form = StoryForm(request.POST or None, instance=employer)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        skills = data.pop("valued_skills")
+        try:
+            services.company_story_update(
+                employer=employer, user=request.user, valued_skills=skills, **data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your company story has been saved."))
+            return redirect("portal:company")
+    contacts = employer.contacts.all()
+    return _render(
+        request,
+        "portal/company.html",
+        {"form": form, "contacts": contacts},
+        status=400 if form.errors else 200,
+    )
+
+
+@company_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, pk=None):
+    employer = request.employer
+    contact = None
+    if pk is not None:
+        contact = employer.contacts.filter(pk=pk).first()
+        if contact is None:
+            raise Http404
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.company_contact_save(
+                employer=employer, user=request.user, contact=contact, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The contact person has been saved."))
+            return redirect("portal:company")
+    return _render(
+        request,
+        "portal/contact_form.html",
+        {"form": form, "contact": contact},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Openings -------------------------------------------------------------------------------
+@company_required
+@require_GET
+def openings(request):
+    qs = (
+        portal_openings(request.user, request.employer)
+        .prefetch_related("competences")
+        .order_by("status", "-created_at")
+    )
+    return _render(request, "portal/openings.html", {"openings": qs})
+
+
+@company_required
+@require_http_methods(["GET", "POST"])
+def opening_create(request):
+    form = OpeningForm(request.POST or None, initial={"kind": request.GET.get("kind")})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.company_opening_create(
+                employer=request.employer,
+                user=request.user,
+                competences=data.pop("competences"),
+                **data,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your offer has been posted."))
+            return redirect("portal:openings")
+    return _render(
+        request, "portal/opening_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@company_required
+@require_POST
+def opening_close(request, pk):
+    opening = portal_opening_for_user(request.user, request.employer, pk)
+    try:
+        services.company_opening_close(
+            opening=opening, user=request.user, filled=request.POST.get("filled") == "1"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("“%(title)s” is closed.") % {"title": opening.title})
+    return redirect("portal:openings")
+
+
+# --- Candidates -----------------------------------------------------------------------------
+@company_required
+@require_GET
+def candidates(request):
+    qs = candidate_queryset(portal_proposals(request.user, request.employer))
+    show = request.GET.get("show", "pending")
+    if show == "pending":
+        qs = qs.filter(answer=ProposalAnswer.PENDING)
+    else:
+        show = "all"
+    page = paginate(request, qs)
+    profiles = [anonymised_profile(p) for p in page.object_list]
+    return _render(
+        request, "portal/candidates.html", {"page": page, "profiles": profiles, "show": show}
+    )
+
+
+@company_required
+@require_http_methods(["GET", "POST"])
+def candidate(request, pk):
+    proposal = portal_proposal_for_user(request.user, request.employer, pk)
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.candidate_answer(
+                proposal=proposal,
+                user=request.user,
+                answer=form.cleaned_data["answer"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you, your answer has been sent to Baanbrekers."))
+            return redirect("portal:candidate", pk=proposal.pk)
+    proposal = candidate_queryset(portal_proposals(request.user, request.employer)).get(
+        pk=proposal.pk
+    )
+    return _render(
+        request,
+        "portal/candidate.html",
+        {"profile": anonymised_profile(proposal), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Placements -----------------------------------------------------------------------------
+@company_required
+@require_GET
+def placements(request):
+    qs = portal_placements(request.user, request.employer).order_by("-start_date", "-id")
+    return _render(request, "portal/placements.html", {"placements": qs})
+
+
+@company_required
+@require_http_methods(["GET", "POST"])
+def placement(request, pk):
+    placement = portal_placement_for_user(request.user, request.employer, pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    checkin_form = CheckInForm(request.POST if action == "checkin" else None, prefix="checkin")
+    evaluation_form = EvaluationForm(
+        request.POST if action == "evaluation" else None, prefix="evaluation"
+    )
+    paid_form = PaidWorkForm(request.POST if action == "paid_work" else None, prefix="paid")
+    form = {"checkin": checkin_form, "evaluation": evaluation_form, "paid_work": paid_form}.get(
+        action
+    )
+    if form is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "checkin":
+                services.placement_checkin(placement=placement, user=request.user, **data)
+                messages.success(request, _("The check-in has been saved."))
+            elif action == "evaluation":
+                services.placement_evaluate(placement=placement, user=request.user, **data)
+                messages.success(request, _("The evaluation has been saved."))
+            else:
+                services.paid_work_answer_record(placement=placement, user=request.user, **data)
+                messages.success(request, _("Thank you for letting us know."))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("portal:placement", pk=placement.pk)
+    evaluations = list(placement.evaluations.all())
+    done = {(e.moment, e.evaluator) for e in evaluations}
+    open_moments = [
+        (value, label)
+        for value, label in EvaluationMoment.choices
+        if (value, Evaluator.SUPERVISOR) not in done
+    ]
+    evaluation_form.fields["moment"].choices = open_moments
+    return _render(
+        request,
+        "portal/placement.html",
+        {
+            "placement": placement,
+            "checkins": placement.checkins.all(),
+            "evaluations": evaluations,
+            "checkin_form": checkin_form,
+            "evaluation_form": evaluation_form,
+            "paid_form": paid_form,
+            "open_moments": open_moments,
+            "may_record": placement.status in ("agreed", "active", "completed"),
+            "may_evaluate": placement.status in ("active", "completed"),
+            "ask_paid_work": services.paid_work_question_due(placement),
+            "paid_work_answer": getattr(placement, "paid_work_answer", None),
+            "days_left": (placement.planned_end_date - timezone.localdate()).days,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+# --- Tip a colleague ------------------------------------------------------------------------
+@company_required
+@require_http_methods(["GET", "POST"])
+def referral(request):
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.company_referral_submit(
+                employer=request.employer, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you for the tip! We will get in touch with them."))
+            return redirect("portal:referral")
+    tips = request.employer.referrals_made.order_by("-created_at")[:20]
+    return _render(
+        request,
+        "portal/referral.html",
+        {"form": form, "tips": tips},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Impact ---------------------------------------------------------------------------------
+@company_required
+@require_GET
+def impact(request):
+    return _render(request, "portal/impact.html", {"impact": company_impact(request.employer)})
+
+
+@company_required
+@require_GET
+def impact_pdf(request):
+    impact = company_impact(request.employer)
+    response = HttpResponse(impact_statement_pdf(impact), content_type="application/pdf")
+    filename = f"impact-{request.employer.kvk_number}-{impact.as_of:%Y%m%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Visits ---------------------------------------------------------------------------------
+@company_required
+@require_GET
+def visits(request):
+    upcoming, past = split_visits(portal_visits(request.user, request.employer))
+    return _render(request, "portal/visits.html", {"upcoming": upcoming, "past": past})
+
+
+@company_required
+@require_GET
+def visits_ics(request):
+    qs = (
+        portal_visits(request.user, request.employer)
+        .select_related("employer", "host")
+        .prefetch_related("staff__user")
+    )
+    body = visits_calendar(qs, name=_("Visits to %(name)s") % {"name": request.employer.trade_name})
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="bedrijfsbezoeken.ics"'
+    return response
+
+
+# --- Back office: invitations and claims ----------------------------------------------------
+@back_office_required
+@require_GET
+def staff_requests(request):
+    """Claims waiting for a decision and recent invitations, in the caseworker's region."""
+    claims = (
+        claims_to_decide(request.user)
+        .filter(status=ClaimStatus.PENDING)
+        .select_related("employer", "user")
+        .order_by("created_at")
+    )
+    invitations = invitations_for_user(request.user).select_related("employer", "invited_by")[:50]
+    return render(
+        request,
+        "portal/staff_requests.html",
+        {"claims": claims, "invitations": invitations, "decline_form": DeclineClaimForm()},
+    )
+
+
+@back_office_required
+@require_POST
+def staff_claim_decide(request, pk):
+    claim = claim_for_user(request.user, pk)
+    if request.POST.get("decision") == "approve":
+        services.claim_approve(claim=claim, decided_by=request.user)
+        messages.success(
+            request,
+            _("%(user)s now represents %(employer)s.")
+            % {"user": claim.user.email, "employer": claim.employer.trade_name},
+        )
+    else:
+        form = DeclineClaimForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Say why you decline, so the person knows what to do."))
+            return redirect("portal:staff_requests")
+        services.claim_decline(
+            claim=claim, decided_by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("The request has been declined."))
+    return redirect("portal:staff_requests")
+
+
+@back_office_required
+@require_GET
+def staff_invite_find(request):
+    """From a KvK number to the invitation form of that employer (if in the user's region)."""
+    kvk = (request.GET.get("kvk") or "").strip()
+    employer = (
+        scope_to_municipalities(Employer.objects.all(), request.user).filter(kvk_number=kvk).first()
+    )
+    if employer is None:
+        messages.error(request, _("No employer with this KvK number in your municipalities."))
+        return redirect("portal:staff_requests")
+    return redirect("portal:staff_invite", employer_pk=employer.pk)
+
+
+@back_office_required
+@require_http_methods(["GET", "POST"])
+def staff_invite(request, employer_pk):
+    employer = employer_to_invite_for(request.user, employer_pk)
+    form = InvitationForm(request.POST or None, employer=employer)
+    if request.method == "POST" and form.is_valid():
+        services.invitation_create(
+            employer=employer,
+            invited_by=request.user,
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            contact=form.cleaned_data["contact"],
+        )
+        messages.success(
+            request,
+            _("An invitation has been emailed to %(email)s.")
+            % {"email": form.cleaned_data["email"]},
+        )
+        return redirect("portal:staff_requests")
+    return render(
+        request,
+        "portal/staff_invite.html",
+        {"form": form, "employer": employer},
+        status=400 if form.errors else 200,
+    )
