@@ -455,3 +455,20 @@ def test_list_page_query_count_does_not_grow_with_rows(client, caseworker_heusde
     # The user (twice, with a savepoint), a count, the rows, their tags and the filters'
     # three choice lists.
     assert many <= 10
+
+
+# --- Admin ---------------------------------------------------------------------------------
+
+
+def test_admin_is_for_coordinators_and_normalises_the_postcode(
+    client, coordinator, caseworker_heusden, bakery_heusden
+):
+    client.force_login(caseworker_heusden)
+    assert client.get("/admin/employers/employer/", follow=True).status_code == 403
+    client.force_login(coordinator)
+    assert client.get("/admin/employers/employer/").status_code == 200
+    page = client.get(f"/admin/employers/employer/{bakery_heusden.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    form.cleaned_data = {"postcode": "5251ab"}
+    assert form.clean_postcode() == "5251 AB"
