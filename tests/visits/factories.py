@@ -7,7 +7,7 @@ import factory
 from django.utils import timezone
 
 from baanbrekers.models import Municipality
-from employers.models import Employer, EmployerContact, Sector
+from employers.models import Employer, EmployerContact, Opening, Sector
 from jobseekers.models import Consent, ConsentKind, JobSeeker
 from visits.models import Visit
 
@@ -111,3 +111,12 @@ class VisitFactory(factory.django.DjangoModelFactory):
     place = "Molenstraat 12, 5251 AB Vlijmen"
     purpose = "Kennismaken met het bedrijf en de mensen."
     capacity = 3
+
+
+class OpeningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Opening
+
+    employer = factory.SubFactory(EmployerFactory)
+    kind = "vacancy"
+    title = factory.Sequence(lambda n: f"Productiemedewerker {n}")
