@@ -803,7 +803,7 @@ def seed(ctx: DemoContext) -> None:
             place, pc4 = rng.choice(PLACES[code])
             postcode = f"{int(pc4) + rng.randint(0, 2)} {rng.choice(LETTERS)}{rng.choice(LETTERS)}"
             status = [EmployerStatus.ACTIVE, EmployerStatus.ACTIVE, EmployerStatus.PROSPECT][index]
-            if rng.random() < 0.12:
+            if rng.random() < 0.08:
                 status = EmployerStatus.DORMANT
             owner = caseworker if code in caseworker_codes else coordinator
             specs.append((kind, name, code, place, postcode, status, owner))
@@ -896,16 +896,17 @@ def seed(ctx: DemoContext) -> None:
     )
     primary = {
         c.employer_id: c.name
-        for c in EmployerContact.objects.filter(employer__in=ordered).order_by("-is_primary")
+        # Ascending, so the primary contact is written last and wins.
+        for c in EmployerContact.objects.filter(employer__in=ordered).order_by("is_primary")
     }
     moments = []
     for employer in ordered:
         if employer.pk in with_moments or employer.status == EmployerStatus.PROSPECT:
             continue
         kind = kinds[employer.pk]
-        days_ago = 400 if employer.status == EmployerStatus.DORMANT else 120
+        days_ago = 540 if employer.status == EmployerStatus.DORMANT else 240
         for text_kind, template in rng.sample(MOMENTS, rng.randint(2, 4)):
-            days_ago = max(1, days_ago - rng.randint(10, 60))
+            days_ago = max(1, days_ago - rng.randint(15, 55))
             moments.append(
                 ContactMoment(
                     employer=employer,

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from baanbrekers.models import Municipality, Skill
 from baanbrekers.validators import validate_kvk_number, validate_postcode
@@ -159,7 +160,8 @@ class EmployerContact(models.Model):
 class ContactKind(models.TextChoices):
     VISIT = "visit", _("Visit")
     PHONE = "phone", _("Phone call")
-    EMAIL = "email", _("Email")
+    # A context keeps other apps' "Email" (an address) from translating this one.
+    EMAIL = "email", pgettext_lazy("contact kind", "Email")
     MEETING = "meeting", _("Meeting")
     EVENT = "event", _("Network event")
     OTHER = "other", _("Other")

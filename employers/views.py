@@ -89,7 +89,8 @@ def employer_list_view(request):
     qs, sort = EMPLOYER_SORTING.apply(qs, request.GET.get("sort"))
     page = paginate(request, qs)
     context = {"form": form, "page": page, "employers": page.object_list, "sort": sort}
-    if request.htmx and not request.htmx.boosted:
+    # The filter form swaps only the results; a history restore needs the whole page.
+    if request.htmx and not (request.htmx.boosted or request.htmx.history_restore_request):
         return render(request, "employers/_results.html", context)
     return render(request, "employers/list.html", context)
 
