@@ -228,6 +228,8 @@ def seed(ctx: DemoContext) -> None:
             first, last, code = "Ricardo", "van Dongen", "GM0797"
             skills, interests = ["koken"], ["sleutelen aan brommers", "computers repareren"]
         status = rng.choices([s.value for s in JobSeekerStatus], weights=[75, 10, 10, 5], k=1)[0]
+        if i == 0:
+            status = JobSeekerStatus.ACTIVE
         born = today - datetime.timedelta(days=rng.randint(18 * 365, 63 * 365))
         person = JobSeeker(
             first_name=first,
