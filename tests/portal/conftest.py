@@ -1,0 +1,73 @@
+import pytest
+from django.utils import timezone
+
+from jobseekers.models import Consent, ConsentKind
+from placements.models import Proposal
+
+from .factories import (
+    EmployerFactory,
+    MunicipalityFactory,
+    OpeningFactory,
+    link,
+    sensitive_jobseeker,
+)
+
+
+@pytest.fixture
+def company_a(heusden, employer_contact_a):
+    employer = EmployerFactory(
+        trade_name="Bakkerij Van Aken", municipality=heusden, postcode="5251 AB", city="Vlijmen"
+    )
+    link(employer_contact_a, employer, name="Eva Bakker")
+    return employer
+
+
+@pytest.fixture
+def company_b(waalwijk, employer_contact_b):
+    employer = EmployerFactory(
+        trade_name="Metaal Brouwer", municipality=waalwijk, postcode="5141 AA", city="Waalwijk"
+    )
+    link(employer_contact_b, employer, name="Bram Brouwer")
+    return employer
+
+
+@pytest.fixture
+def opening_a(company_a):
+    return OpeningFactory(employer=company_a, kind="vacancy", title="Inpakker broodafdeling")
+
+
+@pytest.fixture
+def opening_b(company_b):
+    return OpeningFactory(employer=company_b, kind="vacancy", title="Lasser")
+
+
+@pytest.fixture
+def proposal_a(opening_a, caseworker_heusden):
+    return Proposal.objects.create(
+        jobseeker=sensitive_jobseeker(),
+        opening=opening_a,
+        proposed_by=caseworker_heusden,
+        motivation="Werkt nauwkeurig en is altijd op tijd.",
+    )
+
+
+@pytest.fixture
+def proposal_b(opening_b, caseworker_waalwijk):
+    return Proposal.objects.create(
+        jobseeker=sensitive_jobseeker(first_name="Gerrit", last_name="Heijmans", bsn=None),
+        opening=opening_b,
+        proposed_by=caseworker_waalwijk,
+    )
+
+
+def give_introduction_consent(jobseeker):
+    today = timezone.localdate()
+    return Consent.objects.create(
+        jobseeker=jobseeker,
+        kind=ConsentKind.INTRODUCTION,
+        given_on=today,
+        valid_until=today.replace(year=today.year + 1),
+    )
+
+
+__all__ = ["MunicipalityFactory", "give_introduction_consent"]
