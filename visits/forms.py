@@ -66,6 +66,7 @@ class VisitForm(forms.Form):
             "municipality"
         )
         self.fields["employer"].queryset = employers
+        self.fields["employer"].label_from_instance = lambda e: f"{e} ({e.municipality})"
         self.fields["host"].queryset = EmployerContact.objects.filter(
             employer__in=employers
         ).select_related("employer")
