@@ -1,0 +1,31 @@
+"""Background work of the statistics: the roll-up, scheduled by beat (settings.CELERY_BEAT_SCHEDULE).
+
+Both tasks take no arguments, call a service and are safe to run twice or at the same time (the
+service serialises runs on a row lock and recomputes whole days).
+"""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from . import services
+
+_RETRY = {
+    "autoretry_for": (OperationalError, InterfaceError, ConnectionError),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "max_retries": 5,
+}
+
+
+@shared_task(name="stats.figures_update", **_RETRY)
+def figures_update() -> dict:
+    """Every few minutes: recompute the days that changed."""
+    result = services.figures_update()
+    return {"full": result.full, "days": result.days, "rows": result.rows}
+
+
+@shared_task(name="stats.figures_rebuild", **_RETRY)
+def figures_rebuild() -> dict:
+    """Every night: recompute everything, catching changes that leave no timestamp (deletions)."""
+    result = services.figures_rebuild()
+    return {"full": result.full, "rows": result.rows, "seconds": round(result.seconds, 2)}
