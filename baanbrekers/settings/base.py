@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -142,6 +143,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {
     "followups-send-due": {"task": "baanbrekers.followups_send_due", "schedule": 60.0},
     "outbox-deliver": {"task": "baanbrekers.outbox_deliver", "schedule": 60.0},
+    # Statistics: the days that changed every five minutes, everything once a night.
+    "stats-figures-update": {"task": "stats.figures_update", "schedule": 300.0},
+    "stats-figures-rebuild": {
+        "task": "stats.figures_rebuild",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # --- Authentication -------------------------------------------------------------------------
