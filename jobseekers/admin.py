@@ -18,10 +18,22 @@ from .models import Consent, JobSeeker, JobSeekerNote
 
 
 class ConsentInline(admin.TabularInline):
+    """Read-only here: consents are given and withdrawn on the job seeker's page, where the
+    audit log and the expiry reminder are kept up to date."""
+
     model = Consent
     extra = 0
     fields = ["kind", "given_on", "valid_until", "withdrawn_on", "recorded_by"]
-    readonly_fields = ["recorded_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(JobSeeker)

@@ -127,7 +127,6 @@ class JobSeekerForm(forms.ModelForm):
         if self.instance.pk:
             # The stored BSN is never put into the form; an empty field keeps it.
             self.fields["bsn"].required = False
-            self.fields["bsn"].widget.render_value = True
             self.fields["bsn"].help_text = _(
                 "Leave empty to keep the current BSN (%(masked)s)."
             ) % {"masked": self.instance.masked_bsn}

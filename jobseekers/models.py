@@ -12,6 +12,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -184,6 +185,9 @@ class JobSeeker(models.Model):
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("jobseekers:detail", args=[self.pk])
+
     def set_bsn(self, bsn: str) -> None:
         """Validates (eleven-test) and stores the BSN encrypted with its keyed hash."""
         validate_bsn(bsn)
@@ -260,6 +264,10 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.given_on} – {self.valid_until})"
+
+    def get_absolute_url(self) -> str:
+        # Follow-ups about a consent (expiring soon) link to the person's file.
+        return reverse("jobseekers:detail", args=[self.jobseeker_id])
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.given_on <= day <= self.valid_until and self.withdrawn_on is None

@@ -255,6 +255,11 @@ def consent_give(
             subject=consent,
             due_on=warn_on,
             title=str(_("A consent is about to expire")),
+            # No name in the reminder: it may travel by email. The link leads to the file.
+            body=str(
+                _("%(kind)s, valid until %(until)s.")
+                % {"kind": consent.get_kind_display(), "until": valid_until.isoformat()}
+            ),
             assignee=jobseeker.caseworker,
             municipality=jobseeker.municipality,
         )

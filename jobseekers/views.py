@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -104,12 +105,7 @@ def _detail_context(request, jobseeker, **extra) -> dict:
 def jobseeker_detail(request, pk):
     jobseeker = jobseeker_for_user(request.user, pk)
     services.jobseeker_view(jobseeker=jobseeker, user=request.user, request=request)
-    jobseeker = (
-        type(jobseeker)
-        .objects.select_related("municipality", "caseworker")
-        .prefetch_related("skills", "interests")
-        .get(pk=jobseeker.pk)
-    )
+    prefetch_related_objects([jobseeker], "caseworker", "skills", "interests")
     return render(request, "jobseekers/detail.html", _detail_context(request, jobseeker))
 
 

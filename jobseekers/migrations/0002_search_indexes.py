@@ -5,6 +5,8 @@ import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations, models
 
+from baanbrekers.migration_ops import AddIndexIfExtension
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -20,7 +22,7 @@ class Migration(migrations.Migration):
                 fields=["last_name", "first_name", "id"], name="jobseeker_name_order_idx"
             ),
         ),
-        migrations.AddIndex(
+        AddIndexIfExtension(
             model_name="jobseeker",
             index=django.contrib.postgres.indexes.GinIndex(
                 django.contrib.postgres.indexes.OpClass(
@@ -28,8 +30,9 @@ class Migration(migrations.Migration):
                 ),
                 name="jobseeker_first_trgm",
             ),
+            extension="pg_trgm",
         ),
-        migrations.AddIndex(
+        AddIndexIfExtension(
             model_name="jobseeker",
             index=django.contrib.postgres.indexes.GinIndex(
                 django.contrib.postgres.indexes.OpClass(
@@ -37,6 +40,7 @@ class Migration(migrations.Migration):
                 ),
                 name="jobseeker_last_trgm",
             ),
+            extension="pg_trgm",
         ),
         migrations.AddIndex(
             model_name="jobseeker",
