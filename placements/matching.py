@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db import connection, transaction
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf, Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -166,6 +167,7 @@ _THEME_PATTERNS = {
 # reaches the band's lower edge; Python then makes it exact. Bands keep the SQL small.
 DISTANCE_BANDS_KM = (0, 3, 6, 10, 15, 20, 30, 40, 60, 80, 120, 200)
 MAX_SEARCH_KM = DISTANCE_BANDS_KM[-1]
+_FOUR_DIGITS = re.compile(r"[1-9][0-9]{3}")
 
 WEIGHT_SOUGHT = 45
 WEIGHT_VALUED = 15
@@ -303,12 +305,8 @@ def score_profile(
         _("%(name)s (hobby)") % {"name": names.get(s, "")}
         for s in sorted(matched_hobbies, key=lambda s: names.get(s, ""))
     ]
-    reached = [
-        names[s]
-        for s in sorted(wanted & (skills | hobby_only), key=lambda s: names.get(s, ""))
-        if s in names
-    ]
-    reached += [theme_label(t) for t in sorted(by_skill | by_hobby, key=theme_label)]
+    # Direct competence matches are named above; the arrow says which fields they lead to.
+    reached = [theme_label(t) for t in sorted(by_skill | by_hobby, key=theme_label)]
     parts = []
     if words:
         parts.append(", ".join(words) + (" → " + ", ".join(reached) if reached else ""))
@@ -318,6 +316,24 @@ def score_profile(
         parts.append(_("%(hours)s hours available") % {"hours": hours})
     gap = sorted(company.sought_names[s] for s in company.sought - skills - hobby_only)
     return round(min(score, 100)), "; ".join(parts), gap
+
+
+def _any_of(field_name: str, codes: list[str]) -> Func:
+    """``field = ANY('{5141,5142,...}'::text[])`` for postcode areas.
+
+    The array is written into the SQL as a constant, not sent as thousands of parameters:
+    PostgreSQL hashes a constant array once (a parameter array is searched row by row), and
+    Django does not have to compile thousands of placeholders. Safe because every code comes
+    from our own table and is checked to be exactly four digits.
+    """
+    if not all(_FOUR_DIGITS.fullmatch(c) for c in codes):
+        raise ValueError("postcode areas must be four digits")
+    literal = "'{" + ",".join(codes) + "}'::text[]"
+    return Func(
+        F(field_name),
+        template=f"(%(expressions)s = ANY({literal}))",
+        output_field=BooleanField(),
+    )
 
 
 def _distance_q(work_postcode: str, field_name: str = "pc4") -> Q | None:
@@ -330,7 +346,7 @@ def _distance_q(work_postcode: str, field_name: str = "pc4") -> Q | None:
     for low, high in zip(edges, edges[1:], strict=False):
         codes = [c for c, d in near.items() if (low < d <= high) or (low == 0 and d == 0)]
         if codes:
-            condition |= Q(**{f"{field_name}__in": codes, "max_travel_km__gte": low})
+            condition |= Q(_any_of(field_name, codes), max_travel_km__gte=low)
     return condition
 
 
@@ -381,7 +397,7 @@ def _candidate_rows(opening: Opening, company: CompanyProfile, base: QuerySet | 
             interests_through.objects.filter(jobseeker_id=OuterRef("pk")).values("skill_id")
         ),
     ).values_list("pk", "pc4", "max_travel_km", "hours_available", "skill_ids", "interest_ids")
-    return qs, relevant
+    return qs.order_by(), relevant
 
 
 def rank_jobseekers_for_opening(
@@ -399,7 +415,12 @@ def rank_jobseekers_for_opening(
     work_area = geo.area(opening.work_postcode)
     scored = []
     all_ids: set[int] = set()
-    fetched = list(rows)
+    with transaction.atomic():
+        # The long postcode arrays make the planner's cost estimate high enough to switch on
+        # JIT compilation, which costs more than the whole query; off for this one statement.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        fetched = list(rows)
     for _pk, _pc4, _max, _hours, skill_ids, interest_ids in fetched:
         all_ids.update(skill_ids)
         all_ids.update(interest_ids)
