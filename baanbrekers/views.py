@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +43,8 @@ def home(request):
 @require_GET
 def followup_list(request):
     """The to-do list: my open follow-ups (coordinators may look at everyone's, and failures)."""
+    if not (request.user.is_staff_role or request.user.is_superuser):
+        raise PermissionDenied  # a back-office page: employer contacts have no follow-ups
     qs = followups_for_user(request.user)
     show = request.GET.get("show", "mine")
     if show == "failed" and request.user.is_coordinator:
