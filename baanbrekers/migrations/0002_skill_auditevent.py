@@ -3,8 +3,9 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 from django.conf import settings
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
+
+from baanbrekers.migration_ops import CreateExtensionIfAvailable
 
 
 class Migration(migrations.Migration):
@@ -14,7 +15,7 @@ class Migration(migrations.Migration):
 
     operations = [
         # Fast substring search on names and skills (GIN trigram indexes in the apps).
-        TrigramExtension(),
+        CreateExtensionIfAvailable("pg_trgm"),
         migrations.CreateModel(
             name="Skill",
             fields=[
