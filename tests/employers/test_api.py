@@ -335,3 +335,28 @@ def test_schema_documents_the_employer_routes_without_warnings(client):
     assert {"q", "municipality", "status", "sector", "owner", "skill", "ordering"} <= params
     assert not GENERATOR_STATS._error_cache
     assert not [w for w in GENERATOR_STATS._warn_cache if "employer" in w.lower()]
+
+
+def test_api_list_query_count_does_not_grow_with_rows(client, coordinator, heusden):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from baanbrekers.services import skills_from_names
+
+    from .factories import EmployerFactory
+
+    client.force_login(coordinator)
+
+    def queries(extra: int) -> int:
+        for _ in range(extra):
+            employer = EmployerFactory(municipality=heusden)
+            employer.valued_skills.set(skills_from_names(["Teamwerk"]))
+            OpeningFactory(employer=employer)
+        client.get(API)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(API).status_code == 200
+        return len(
+            [q for q in ctx.captured_queries if "session" not in q["sql"].split(" WHERE ")[0]]
+        )
+
+    assert queries(2) == queries(25)
