@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from baanbrekers import crypto
 from baanbrekers.models import AuditAction, User
@@ -52,6 +53,8 @@ def _in_dutch(message_id: str, **params: Any) -> str:
     """Timeline lines are read by caseworkers: in the office language, whatever the portal user
     chose."""
     with translation.override(settings.LANGUAGE_CODE):
+        # Callables (``get_kind_display``) are resolved here, so choices come out in Dutch too.
+        params = {k: v() if callable(v) else v for k, v in params.items()}
         return _(message_id) % params if params else _(message_id)
 
 
@@ -177,7 +180,8 @@ def invitation_accept(*, invitation: Invitation, user: User) -> EmployerContact:
             employer=invitation.employer,
             user=user,
             summary=_in_dutch(
-                "%(name)s accepted the invitation to the employer portal.", name=contact.name
+                gettext_noop("%(name)s accepted the invitation to the employer portal."),
+                name=contact.name,
             ),
         )
     return contact
@@ -295,7 +299,9 @@ def company_story_update(
         timeline_note(
             employer=employer,
             user=user,
-            summary=_in_dutch("Updated in the portal: %(fields)s.", fields=", ".join(labels)),
+            summary=_in_dutch(
+                gettext_noop("Updated in the portal: %(fields)s."), fields=", ".join(labels)
+            ),
         )
     return employer
 
@@ -310,12 +316,16 @@ def company_contact_save(
         contact = employer_services.employer_contact_create(
             employer=employer, created_by=user, **fields
         )
-        summary = _in_dutch("Contact person added in the portal: %(name)s.", name=contact.name)
+        summary = _in_dutch(
+            gettext_noop("Contact person added in the portal: %(name)s."), name=contact.name
+        )
     else:
         contact = employer_services.employer_contact_update(
             contact=contact, updated_by=user, **fields
         )
-        summary = _in_dutch("Contact person changed in the portal: %(name)s.", name=contact.name)
+        summary = _in_dutch(
+            gettext_noop("Contact person changed in the portal: %(name)s."), name=contact.name
+        )
     timeline_note(employer=employer, user=user, summary=summary)
     return contact
 
@@ -342,8 +352,8 @@ def company_opening_create(
         employer=employer,
         user=user,
         summary=_in_dutch(
-            "New offer in the portal (%(kind)s): %(title)s.",
-            kind=opening.get_kind_display(),
+            gettext_noop("New offer in the portal (%(kind)s): %(title)s."),
+            kind=opening.get_kind_display,
             title=opening.title,
         ),
     )
@@ -356,7 +366,9 @@ def company_opening_close(*, opening: Opening, user: User, filled: bool = False)
     timeline_note(
         employer=opening.employer,
         user=user,
-        summary=_in_dutch("Offer closed in the portal: %(title)s.", title=opening.title),
+        summary=_in_dutch(
+            gettext_noop("Offer closed in the portal: %(title)s."), title=opening.title
+        ),
     )
     return opening
 
@@ -373,10 +385,10 @@ def candidate_answer(*, proposal: Proposal, user: User, answer: str, reason: str
         employer=proposal.opening.employer,
         user=user,
         summary=_in_dutch(
-            "Answered proposal #%(id)s for %(title)s in the portal: %(answer)s.",
+            gettext_noop("Answered proposal #%(id)s for %(title)s in the portal: %(answer)s."),
             id=proposal.pk,
             title=proposal.opening.title,
-            answer=proposal.get_answer_display(),
+            answer=proposal.get_answer_display,
         ),
     )
     return proposal
@@ -417,8 +429,10 @@ def placement_evaluate(
         employer=placement.employer,
         user=user,
         summary=_in_dutch(
-            "%(moment)s of placement #%(id)s filled in by the supervisor in the portal.",
-            moment=evaluation.get_moment_display(),
+            gettext_noop(
+                "%(moment)s of placement #%(id)s filled in by the supervisor in the portal."
+            ),
+            moment=evaluation.get_moment_display,
             id=placement.pk,
         ),
     )
@@ -452,9 +466,9 @@ def paid_work_answer_record(
         employer=placement.employer,
         user=user,
         summary=_in_dutch(
-            "Paid work after placement #%(id)s: %(intent)s.",
+            gettext_noop("Paid work after placement #%(id)s: %(intent)s."),
             id=placement.pk,
-            intent=answer.get_intent_display(),
+            intent=answer.get_intent_display,
         ),
     )
     return answer
@@ -470,6 +484,8 @@ def company_referral_submit(*, employer: Employer, user: User, **fields: Any) ->
     timeline_note(
         employer=employer,
         user=user,
-        summary=_in_dutch("Tip about a fellow company: %(name)s.", name=referral.company_name),
+        summary=_in_dutch(
+            gettext_noop("Tip about a fellow company: %(name)s."), name=referral.company_name
+        ),
     )
     return referral
