@@ -9,6 +9,16 @@ rows and the two prefetches of skills and interests. Prints the figures; it asse
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bb_bench .venv/bin/python benchmarks/jobseeker_list.py
     (options: --people 100000 --runs 5 --explain to print the row query plans, --keep to leave
     the database for inspection)
+
+Figures from a shared 2-core development machine (PostgreSQL 15, 100,000 people, page of 25,
+median of 5; each line is 4 queries: count, rows, skills, interests):
+
+    first page by name 12 ms, page 200 24 ms, sorted by ladder step 13 ms,
+    postcode "5251" 14 ms, "5251 BC" 10 ms, municipality + status + ladder 25 ms,
+    name "jans" 65 ms, "fatima dijk" 71 ms, skill filter "koken" (17,000 matches) 95 ms,
+    rare skill 35 ms, free text "brommers" via skills 130 ms, caseworker's own page 17 ms,
+    caseworker skill + ladder 55 ms, two-letter word "de" (23,000 matches) 320 ms,
+    exact BSN through the keyed hash 3 ms.
 """
 
 from __future__ import annotations
