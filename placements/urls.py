@@ -1,5 +1,26 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "placements"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.pipeline, name="pipeline"),
+    path("openings/<int:pk>/matches/", views.opening_matches, name="opening_matches"),
+    path("openings/<int:pk>/propose/", views.opening_propose, name="opening_propose"),
+    path("jobseekers/<int:pk>/matches/", views.jobseeker_matches, name="jobseeker_matches"),
+    path("proposals/<int:pk>/", views.proposal_detail, name="proposal_detail"),
+    path(
+        "proposals/<int:pk>/introduction/",
+        views.proposal_introduction,
+        name="proposal_introduction",
+    ),
+    path("proposals/<int:pk>/placement/", views.placement_create, name="placement_create"),
+    path("development/<int:pk>/", views.placement_detail, name="placement_detail"),
+    path("development/<int:pk>/<slug:action>/", views.placement_action, name="placement_action"),
+    path("jobs/", views.job_list, name="job_list"),
+    path("jobseekers/<int:jobseeker_pk>/job/", views.job_create, name="job_create"),
+    path("buddies/", views.buddy_list, name="buddy_list"),
+    path("jobseekers/<int:jobseeker_pk>/buddy/", views.buddy_create, name="buddy_create"),
+    path("buddies/<int:pk>/", views.buddy_detail, name="buddy_detail"),
+]

@@ -1,0 +1,153 @@
+"""Reads of the pipeline: the board, aggregates for aldermen, and the anonymised profile."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from baanbrekers import geo
+from baanbrekers.models import User
+from jobseekers.models import JobSeeker
+
+from .access import (
+    visible_buddy_pairings,
+    visible_job_outcomes,
+    visible_placements,
+    visible_proposals,
+)
+from .models import (
+    BuddyStatus,
+    DevelopmentPlacement,
+    JobOutcome,
+    PlacementStatus,
+    Proposal,
+    ProposalAnswer,
+)
+
+BOARD_COLUMN_LIMIT = 50
+ENDING_SOON_DAYS = 30
+
+
+def pipeline_board(user: User) -> dict:
+    """Proposals and placements by status for the back-office board; a fixed number of queries
+    and at most BOARD_COLUMN_LIMIT cards per column whatever the size of the region."""
+    proposals = visible_proposals(user).select_related("jobseeker", "opening", "opening__employer")
+    placements = visible_placements(user).select_related("jobseeker", "employer")
+    today = timezone.localdate()
+    soon = today + datetime.timedelta(days=ENDING_SOON_DAYS)
+    columns = {
+        "proposals_pending": proposals.filter(answer=ProposalAnswer.PENDING).order_by(
+            "proposed_at"
+        ),
+        "proposals_interested": proposals.filter(answer=ProposalAnswer.INTERESTED).order_by(
+            "-answered_at"
+        ),
+        "placements_proposed": placements.filter(status=PlacementStatus.PROPOSED).order_by(
+            "start_date"
+        ),
+        "placements_agreed": placements.filter(status=PlacementStatus.AGREED).order_by(
+            "start_date"
+        ),
+        "placements_active": placements.filter(status=PlacementStatus.ACTIVE).order_by(
+            "planned_end_date"
+        ),
+    }
+    board = {key: list(qs[:BOARD_COLUMN_LIMIT]) for key, qs in columns.items()}
+    for placement in board["placements_active"]:
+        placement.ending_soon = placement.planned_end_date <= soon
+    return board
+
+
+def pipeline_counts(user: User) -> dict:
+    """Aggregates only (no person) for the user's municipalities: what aldermen may see.
+    Coordinators get the whole region; everyone else their own municipalities."""
+    municipality_ids = list(user.municipalities.values_list("pk", flat=True))
+    in_scope = Q() if user.is_coordinator else Q(jobseeker__municipality_id__in=municipality_ids)
+    proposals = Proposal.objects.filter(in_scope).aggregate(
+        pending=Count("pk", filter=Q(answer=ProposalAnswer.PENDING)),
+        interested=Count("pk", filter=Q(answer=ProposalAnswer.INTERESTED)),
+        total=Count("pk"),
+    )
+    placements = DevelopmentPlacement.objects.filter(in_scope).aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in PlacementStatus.values}
+    )
+    jobs = JobOutcome.objects.filter(in_scope).aggregate(
+        total=Count("pk"),
+        **{
+            f"route_{route}": Count("pk", filter=Q(route=route))
+            for route in ("visit", "placement", "buddy", "referral", "direct")
+        },
+    )
+    from .models import BuddyPairing, Introduction
+
+    buddies = BuddyPairing.objects.filter(in_scope).aggregate(
+        active=Count("pk", filter=Q(status=BuddyStatus.ACTIVE)), total=Count("pk")
+    )
+    introductions = Introduction.objects.filter(
+        Q() if user.is_coordinator else Q(pairing__jobseeker__municipality_id__in=municipality_ids)
+    ).count()
+    return {
+        "proposals": proposals,
+        "placements": placements,
+        "jobs": jobs,
+        "buddies": buddies,
+        "introductions": introductions,
+    }
+
+
+def job_outcome_list(user: User):
+    return (
+        visible_job_outcomes(user)
+        .select_related("jobseeker", "employer")
+        .order_by("-start_date", "-pk")
+    )
+
+
+def buddy_pairing_list(user: User):
+    return (
+        visible_buddy_pairings(user)
+        .select_related("jobseeker")
+        .annotate(
+            meeting_count=Count("meetings", distinct=True),
+            introduction_count=Count("introductions", distinct=True),
+        )
+        .order_by("status", "-start_date", "-pk")
+    )
+
+
+def anonymised_profile(jobseeker: JobSeeker, *, skills=None, interests=None) -> dict:
+    """What an employer may see of a proposed job seeker (DESIGN.md §4): first name and initial,
+    skills, interests, hours, area. Never the BSN, benefit, limitations, birth date or contact
+    details. Pass prefetched ``skills``/``interests`` to avoid queries."""
+    area = geo.area(jobseeker.postcode)
+    return {
+        "display_name": jobseeker.initials_name,
+        "skills": sorted(
+            s.name for s in (skills if skills is not None else jobseeker.skills.all())
+        ),
+        "interests": sorted(
+            s.name for s in (interests if interests is not None else jobseeker.interests.all())
+        ),
+        "hours_available": jobseeker.hours_available,
+        "area": area.place if area else "",
+        "education_level": jobseeker.get_education_level_display()
+        if jobseeker.education_level
+        else "",
+        "dutch_level": jobseeker.get_dutch_level_display() if jobseeker.dutch_level else "",
+        "has_driving_licence": jobseeker.has_driving_licence,
+    }
+
+
+def proposal_profile_for_employer(proposal: Proposal) -> dict:
+    """The anonymised profile, plus name and contact details once an introduction is agreed."""
+    profile = anonymised_profile(proposal.jobseeker)
+    if proposal.introduction_agreed:
+        person = proposal.jobseeker
+        profile["contact"] = {
+            "name": f"{person.first_name} {person.last_name}",
+            "email": person.email,
+            "phone": person.phone,
+        }
+    return profile

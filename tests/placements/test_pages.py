@@ -1,0 +1,195 @@
+"""Pages of the pipeline: who sees what, guessed ids, forms that keep input, constant queries."""
+
+import pytest
+from django.urls import reverse
+
+from placements.models import DevelopmentPlacement, Proposal
+
+from .factories import JobSeekerFactory, make_placement
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, user, url):
+    client.force_login(user)
+    return client.get(url)
+
+
+def detail_urls(records, key):
+    r = records[key]
+    return [
+        reverse("placements:proposal_detail", args=[r["proposal"].pk]),
+        reverse("placements:placement_detail", args=[r["placement"].pk]),
+        reverse("placements:buddy_detail", args=[r["buddy"].pk]),
+        reverse("placements:jobseeker_matches", args=[r["proposal"].jobseeker_id]),
+        reverse("placements:job_create", args=[r["proposal"].jobseeker_id]),
+    ]
+
+
+def test_caseworker_sees_own_municipality_and_gets_404_for_others(
+    client, caseworker_heusden, records
+):
+    for url in detail_urls(records, "heusden"):
+        assert get(client, caseworker_heusden, url).status_code == 200, url
+    for url in detail_urls(records, "waalwijk"):
+        assert get(client, caseworker_heusden, url).status_code == 404, url
+
+
+def test_guessed_ids_are_404(client, coordinator, records):
+    for name in ("proposal_detail", "placement_detail", "buddy_detail", "opening_matches"):
+        assert (
+            get(client, coordinator, reverse(f"placements:{name}", args=[999999])).status_code
+            == 404
+        )
+
+
+def test_coordinator_sees_everything(client, coordinator, records):
+    for key in ("heusden", "waalwijk"):
+        for url in detail_urls(records, key):
+            assert get(client, coordinator, url).status_code == 200, url
+
+
+def test_alderman_sees_figures_only(client, alderman, records):
+    response = get(client, alderman, reverse("placements:pipeline"))
+    assert response.status_code == 200
+    assert "Ahmed" not in response.content.decode()
+    assert response.context["counts"]["placements"]["completed"] == 1  # Heusden only
+    assert response.context["counts"]["jobs"]["total"] == 1
+    for url in detail_urls(records, "heusden") + [
+        reverse("placements:buddy_list"),
+        reverse("placements:job_list"),
+    ]:
+        assert get(client, alderman, url).status_code == 403, url
+
+
+@pytest.mark.parametrize("who", ["employer_contact_a", "employer_contact_b"])
+def test_employer_contacts_have_no_back_office_pages(client, request, who, records):
+    user = request.getfixturevalue(who)
+    for url in [reverse("placements:pipeline"), *detail_urls(records, "heusden")]:
+        assert get(client, user, url).status_code == 403, url
+
+
+def test_anonymous_is_sent_to_login(client, records):
+    response = client.get(reverse("placements:pipeline"))
+    assert response.status_code == 302 and "/accounts/" in response["Location"]
+
+
+def test_match_list_explains_and_proposes_in_one_click(
+    client, coordinator, heusden_person, workshop
+):
+    page = get(client, coordinator, reverse("placements:opening_matches", args=[workshop.pk]))
+    html = page.content.decode()
+    assert "sleutelen aan brommers (hobby) → techniek" in html
+    assert "lassen" in html  # the gap
+    response = client.post(
+        reverse("placements:opening_propose", args=[workshop.pk]), {"jobseeker": heusden_person.pk}
+    )
+    proposal = Proposal.objects.get(jobseeker=heusden_person, opening=workshop)
+    assert response.status_code == 302 and response["Location"].endswith(
+        f"/proposals/{proposal.pk}/"
+    )
+
+
+def test_openings_of_other_municipalities_are_404_for_matching(
+    client, caseworker_heusden, workshop
+):
+    url = reverse("placements:opening_matches", args=[workshop.pk])
+    assert get(client, caseworker_heusden, url).status_code == 404
+
+
+def test_proposing_someone_of_another_municipality_is_404(
+    client, caseworker_waalwijk, heusden_person, workshop
+):
+    client.force_login(caseworker_waalwijk)
+    response = client.post(
+        reverse("placements:opening_propose", args=[workshop.pk]), {"jobseeker": heusden_person.pk}
+    )
+    assert response.status_code == 404
+    assert not Proposal.objects.exists()
+
+
+def test_refusing_without_a_reason_shows_the_error_and_keeps_input(
+    client, caseworker_heusden, records
+):
+    proposal = records["heusden"]["proposal"]
+    client.force_login(caseworker_heusden)
+    response = client.post(
+        reverse("placements:proposal_detail", args=[proposal.pk]), {"answer": "no", "reason": ""}
+    )
+    assert response.status_code == 400
+    assert "Geef een reden" in response.content.decode()
+    assert (
+        'value="no" checked' in response.content.decode() or "checked" in response.content.decode()
+    )
+    proposal.refresh_from_db()
+    assert proposal.answer == "pending"
+
+
+def test_forbidden_transition_on_the_page_shows_the_dutch_reason(
+    client, coordinator, heusden_person
+):
+    placement = make_placement(user=coordinator, jobseeker=heusden_person, status="active")
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("placements:placement_action", args=[placement.pk, "agree"]), follow=True
+    )
+    assert (
+        "Alleen een voorgestelde ontwikkelplek kan worden afgesproken; deze is lopend."
+        in response.content.decode()
+    )
+
+
+def test_extend_with_a_bad_date_keeps_the_form(client, coordinator, heusden_person):
+    placement = make_placement(user=coordinator, jobseeker=heusden_person, status="active")
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("placements:placement_action", args=[placement.pk, "extend"]),
+        {"extend-new_end_date": placement.start_date.isoformat()},
+    )
+    assert response.status_code == 400
+    assert (
+        "De nieuwe einddatum moet na de huidige geplande einddatum liggen."
+        in response.content.decode()
+    )
+    placement.refresh_from_db()
+    assert placement.extension_count == 0
+
+
+def _pipeline_queries(client, user, django_assert_max_num_queries, n):
+    client.force_login(user)
+    with django_assert_max_num_queries(n):
+        assert client.get(reverse("placements:pipeline")).status_code == 200
+
+
+def test_board_and_lists_use_constant_queries(
+    client, coordinator, workshop, django_assert_max_num_queries
+):
+    def grow(k):
+        for _ in range(k):
+            make_placement(user=coordinator, status="active")
+            p = JobSeekerFactory()
+            from placements import services
+
+            services.buddy_pairing_create(
+                jobseeker=p,
+                buddy_name="B",
+                goals="g",
+                start_date=p.created_at.date(),
+                created_by=coordinator,
+            )
+
+    grow(1)
+    client.force_login(coordinator)
+    client.get(reverse("placements:pipeline"))  # the session's first request writes it
+    counts = []
+    for _ in range(2):
+        for name in ("pipeline", "buddy_list", "job_list"):
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(reverse(f"placements:{name}")).status_code == 200
+            counts.append((name, len(ctx.captured_queries)))
+        grow(4)
+    assert counts[:3] == counts[3:], counts
+    assert DevelopmentPlacement.objects.count() == 9
