@@ -31,6 +31,11 @@ SORTING = Sorting(
 _POSTCODE_PREFIX = re.compile(r"^([1-9]\d{3})\s*([A-Za-z]{0,2})$")
 
 
+def looks_like_bsn(text: str) -> bool:
+    """Nine digits (spaces and dots allowed): a BSN someone typed where it does not belong."""
+    return bool(re.fullmatch(r"\d{9}", re.sub(r"[\s.]", "", text or "")))
+
+
 @dataclass(frozen=True)
 class JobSeekerFilters:
     """What a list page or API client asks for; every value is optional."""

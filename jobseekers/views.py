@@ -31,7 +31,7 @@ from .forms import (
     staff_choices,
 )
 from .models import JobSeekerStatus
-from .selectors import JobSeekerFilters, jobseeker_list, jobseeker_timeline
+from .selectors import JobSeekerFilters, jobseeker_list, jobseeker_timeline, looks_like_bsn
 
 
 def back_office_only(view):
@@ -66,6 +66,13 @@ def _list_context(request, *, bsn_form=None, bsn_not_found: bool = False) -> dic
 @require_GET
 @back_office_only
 def jobseeker_list_view(request):
+    if looks_like_bsn(request.GET.get("q", "")):
+        # A BSN does not belong in an address (history, access logs): drop it and point to the
+        # BSN search, which posts. (static/js/jobseekers.js reroutes it before it gets here.)
+        messages.warning(request, _("To find someone by BSN, use the BSN search field."))
+        query = request.GET.copy()
+        query.pop("q")
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
     return render(request, "jobseekers/list.html", _list_context(request))
 
 

@@ -18,7 +18,7 @@ from baanbrekers.access import works_in_back_office
 
 from .. import services
 from ..access import jobseeker_for_user
-from ..selectors import JobSeekerFilters, jobseeker_list
+from ..selectors import JobSeekerFilters, jobseeker_list, looks_like_bsn
 from .serializers import (
     BsnRevealSerializer,
     ConsentSerializer,
@@ -83,6 +83,11 @@ class JobSeekerViewSet(
     serializer_class = JobSeekerSerializer
 
     def get_queryset(self):
+        if looks_like_bsn(self.request.query_params.get("q", "")):
+            # A BSN in a query string ends up in access logs; there is no BSN search by GET.
+            raise serializers.ValidationError(
+                {"q": ["A BSN does not belong in a URL: search by name, postcode or skill."]}
+            )
         filters = JobSeekerFilters.from_params(self.request.query_params)
         qs, _sort = jobseeker_list(
             user=self.request.user,

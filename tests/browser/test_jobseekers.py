@@ -55,3 +55,20 @@ def test_caseworker_finds_a_job_seeker_by_skill_and_opens_the_file(
     page.get_by_role("button", name="Toon BSN").click()
     expect(page.get_by_text("111222333")).to_be_visible()
     assert AuditEvent.objects.filter(action="reveal", actor=caseworker_heusden).count() == 1
+
+
+def test_a_bsn_typed_in_the_free_text_search_is_posted_not_put_in_the_address(
+    live_server, page, client, caseworker_heusden, heusden
+):
+    person = JobSeekerFactory(
+        first_name="Ricardo", last_name="van Dongen", municipality=heusden, bsn="111222333"
+    )
+    log_in(page, live_server, client, caseworker_heusden)
+    addresses = []
+    page.on("request", lambda request: addresses.append(request.url))
+    page.goto(f"{live_server.url}/jobseekers/")
+    page.get_by_label("Zoeken", exact=True).fill("111 222 333")
+    page.get_by_role("button", name="Zoeken").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ricardo van Dongen")
+    assert page.url.endswith(f"/jobseekers/{person.pk}/")
+    assert not [url for url in addresses if "111" in url]

@@ -54,6 +54,13 @@ def test_list_filters_like_the_pages(client, coordinator, heusden, heusden_perso
     assert client.get(API, {"ladder_step": 6}).json()["count"] == 0
 
 
+def test_a_bsn_in_the_query_string_is_refused(client, caseworker_heusden, heusden_person):
+    client.force_login(caseworker_heusden)
+    response = client.get(API, {"q": "111222333"})
+    assert response.status_code == 400
+    assert "q" in response.json()
+
+
 def test_detail_is_masked_and_logged(client, caseworker_heusden, heusden_person):
     client.force_login(caseworker_heusden)
     body = client.get(f"{API}{heusden_person.pk}/").json()

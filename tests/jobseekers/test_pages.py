@@ -214,6 +214,17 @@ def test_bsn_search_with_bad_input_explains_and_does_not_echo(client, caseworker
     assert not AuditEvent.objects.exists()
 
 
+def test_a_bsn_in_the_free_text_search_is_dropped_from_the_address(
+    client, caseworker_heusden, heusden_person
+):
+    client.force_login(caseworker_heusden)
+    response = client.get(LIST, {"q": "111 222 333", "status": "active"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{LIST}?status=active"
+    page = client.get(response["Location"])
+    assert "Gebruik het zoekveld voor een BSN" in page.content.decode()
+
+
 def test_bsn_search_is_not_accepted_as_get(client, caseworker_heusden):
     client.force_login(caseworker_heusden)
     assert client.get(reverse("jobseekers:bsn_search"), {"bsn": "111222333"}).status_code == 405
