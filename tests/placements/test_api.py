@@ -1,0 +1,185 @@
+"""The pipeline API: same scoping as the pages, 400 with field errors, forbidden steps refused."""
+
+import pytest
+
+from placements.models import DevelopmentPlacement, Proposal
+
+from .factories import make_placement
+
+pytestmark = pytest.mark.django_db
+
+RESOURCES = {
+    "proposals": "proposal",
+    "placements": "placement",
+    "jobs": "job",
+    "buddies": "buddy",
+}
+
+
+def ids(response):
+    return {row["id"] for row in response.json()["results"]}
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_caseworker_lists_and_reads_only_own_municipality(
+    client, caseworker_heusden, records, resource
+):
+    client.force_login(caseworker_heusden)
+    own = records["heusden"][RESOURCES[resource]].pk
+    other = records["waalwijk"][RESOURCES[resource]].pk
+    listed = client.get(f"/api/v1/{resource}/")
+    assert listed.status_code == 200 and ids(listed) == {own}
+    assert client.get(f"/api/v1/{resource}/{own}/").status_code == 200
+    assert client.get(f"/api/v1/{resource}/{other}/").status_code == 404
+    assert client.get(f"/api/v1/{resource}/999999/").status_code == 404
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_coordinator_lists_all(client, coordinator, records, resource):
+    client.force_login(coordinator)
+    assert len(ids(client.get(f"/api/v1/{resource}/"))) == 2
+
+
+@pytest.mark.parametrize("who", ["alderman", "employer_contact_a"])
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_aldermen_and_employer_contacts_are_refused(client, request, records, who, resource):
+    client.force_login(request.getfixturevalue(who))
+    pk = records["heusden"][RESOURCES[resource]].pk
+    assert client.get(f"/api/v1/{resource}/").status_code == 403
+    assert client.get(f"/api/v1/{resource}/{pk}/").status_code == 403
+
+
+def test_anonymous_is_refused(client, records):
+    assert client.get("/api/v1/proposals/").status_code in (401, 403)
+
+
+def test_proposal_for_someone_out_of_scope_is_a_field_error(
+    client, caseworker_waalwijk, heusden_person, workshop
+):
+    client.force_login(caseworker_waalwijk)
+    response = client.post(
+        "/api/v1/proposals/",
+        {"jobseeker": heusden_person.pk, "opening": workshop.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "jobseeker" in response.json()
+    assert not Proposal.objects.exists()
+
+
+def test_answer_without_reason_is_400_with_the_field(client, coordinator, records):
+    client.force_login(coordinator)
+    pk = records["heusden"]["proposal"].pk
+    response = client.post(
+        f"/api/v1/proposals/{pk}/answer/", {"answer": "not_now"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "Geef een reden" in response.json()["reason"][0]
+
+
+def test_transitions_through_the_api(client, coordinator, heusden_person, workshop):
+    client.force_login(coordinator)
+    response = client.post(
+        "/api/v1/placements/",
+        {
+            "jobseeker": heusden_person.pk,
+            "employer": workshop.employer_id,
+            "opening": workshop.pk,
+            "start_date": "2026-01-05",
+            "hours_per_week": 24,
+            "learning_goals": "Lassen leren",
+            "insurance_arranged": True,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    pk = response.json()["id"]
+    assert response.json()["planned_end_date"] == "2026-04-05"
+    refused = client.post(
+        f"/api/v1/placements/{pk}/transition/", {"action": "start"}, content_type="application/json"
+    )
+    assert refused.status_code == 400
+    assert (
+        "Alleen een afgesproken ontwikkelplek kan starten" in refused.json()["non_field_errors"][0]
+    )
+    for step in (
+        {"action": "confirm_no_displacement", "note": "Extra plek"},
+        {"action": "agree"},
+        {"action": "start"},
+    ):
+        assert (
+            client.post(
+                f"/api/v1/placements/{pk}/transition/", step, content_type="application/json"
+            ).status_code
+            == 200
+        )
+    assert DevelopmentPlacement.objects.get(pk=pk).status == "active"
+
+
+def test_match_endpoint_explains(client, coordinator, heusden_person, workshop):
+    client.force_login(coordinator)
+    [row] = client.get(f"/api/v1/matches/openings/{workshop.pk}/").json()
+    assert row["jobseeker"] == heusden_person.pk
+    assert "(hobby) → techniek" in row["explanation"] and row["gap"] == ["lassen"]
+
+
+def test_match_endpoint_respects_scope(client, caseworker_heusden, alderman, workshop):
+    client.force_login(caseworker_heusden)
+    assert client.get(f"/api/v1/matches/openings/{workshop.pk}/").status_code == 404
+    client.force_login(alderman)
+    assert client.get(f"/api/v1/matches/openings/{workshop.pk}/").status_code == 403
+
+
+def test_api_never_includes_bsn_or_benefit(client, coordinator, records):
+    client.force_login(coordinator)
+    body = (
+        client.get("/api/v1/proposals/").content.decode()
+        + client.get("/api/v1/placements/").content.decode()
+    )
+    for word in ("bsn", "benefit_type", "limitations"):
+        assert word not in body
+
+
+def test_anonymised_profile_has_no_protected_data(records):
+    from placements.selectors import anonymised_profile, proposal_profile_for_employer
+
+    person = records["heusden"]["proposal"].jobseeker
+    person.limitations = "Rugklachten"
+    profile = anonymised_profile(person)
+    assert profile["display_name"] == "Ahmed H."
+    assert set(profile) == {
+        "display_name",
+        "skills",
+        "interests",
+        "hours_available",
+        "area",
+        "education_level",
+        "dutch_level",
+        "has_driving_licence",
+    }
+    assert "Rugklachten" not in str(profile) and person.reveal_bsn() not in str(profile)
+    assert "contact" not in proposal_profile_for_employer(records["heusden"]["proposal"])
+
+
+def test_employer_contact_helpers_only_show_own_company(
+    employer_contact_a, employer_contact_b, records, workshop
+):
+    from employers.models import EmployerContact
+    from placements.access import placements_for_employer_contact, proposals_for_employer_contact
+
+    EmployerContact.objects.create(employer=workshop.employer, name="Eva", user=employer_contact_a)
+    assert proposals_for_employer_contact(employer_contact_a).count() == 2
+    assert placements_for_employer_contact(employer_contact_a).count() == 2
+    assert proposals_for_employer_contact(employer_contact_b).count() == 0
+    assert placements_for_employer_contact(employer_contact_b).count() == 0
+
+
+def test_placement_list_uses_constant_queries(client, coordinator, django_assert_max_num_queries):
+    make_placement(user=coordinator)
+    client.force_login(coordinator)
+    client.get("/api/v1/placements/")
+    with django_assert_max_num_queries(9):
+        client.get("/api/v1/placements/")
+    for _ in range(5):
+        make_placement(user=coordinator)
+    with django_assert_max_num_queries(9):
+        assert len(client.get("/api/v1/placements/").json()["results"]) == 6
