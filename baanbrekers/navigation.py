@@ -31,6 +31,8 @@ NAV_ITEMS = [
     NavItem(_("Dashboard"), "dashboard:index", ALL_STAFF),
     NavItem(_("Follow-ups"), "followups", BACK_OFFICE),
     NavItem(_("My company"), "portal:home", frozenset({Role.EMPLOYER_CONTACT})),
+    # Claims to join a company wait here for a caseworker's approval; invitations are sent here.
+    NavItem(_("Portal requests"), "portal:staff_requests", BACK_OFFICE),
     NavItem(_("Management"), "admin:index", frozenset({Role.COORDINATOR})),
 ]
 
