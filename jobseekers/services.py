@@ -109,10 +109,10 @@ def jobseeker_create(
             jobseeker.skills.set(skills_from_names(skill_names))
             jobseeker.interests.set(skills_from_names(interest_names))
             audit_record(actor=user, action=AuditAction.CREATE, obj=jobseeker, request=request)
-    except IntegrityError as exc:
+    except IntegrityError:
         if JobSeeker.objects.filter(bsn_hash=jobseeker.bsn_hash).exists():
             raise _duplicate_bsn_error() from None
-        raise exc
+        raise
     return jobseeker
 
 
