@@ -1,0 +1,98 @@
+"""Charts as server-rendered SVG geometry (the CSP allows no inline scripts or styles).
+
+Each function returns plain numbers for a template to draw; bars of hidden values (small-number
+suppression) get no length of their own, so a chart never tells more than its table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import formats
+
+WIDTH = 640
+LABEL_WIDTH = 230
+BAR_HEIGHT = 22
+GAP = 10
+
+
+@dataclass
+class HBar:
+    label: str
+    shown: object
+    y: int
+    width: int
+    text_x: int
+    text_y: int
+
+
+def hbars(items: list[tuple[str, int, object]]) -> dict:
+    """Horizontal bars: (label, value for the length, value as shown)."""
+    top = max([value for _l, value, _s in items] + [1])
+    room = WIDTH - LABEL_WIDTH - 60
+    bars = []
+    for i, (label, value, shown) in enumerate(items):
+        y = i * (BAR_HEIGHT + GAP)
+        width = round(room * value / top)
+        bars.append(
+            HBar(
+                label=str(label),
+                shown=shown,
+                y=y,
+                width=width,
+                text_x=LABEL_WIDTH + width + 6,
+                text_y=y + BAR_HEIGHT - 6,
+            )
+        )
+    return {
+        "bars": bars,
+        "width": WIDTH,
+        "height": len(items) * (BAR_HEIGHT + GAP),
+        "label_x": LABEL_WIDTH - 8,
+        "bar_x": LABEL_WIDTH,
+        "bar_height": BAR_HEIGHT,
+    }
+
+
+@dataclass
+class Column:
+    x: int
+    y: int
+    height: int
+    series: int
+    title: str
+
+
+def columns(months: list, series: list[tuple[str, str]]) -> dict:
+    """Grouped columns per month for a few series: months is [(date, {key: value})]."""
+    height = 220
+    bottom = height - 30
+    top_value = max([v[k] for _m, v in months for k, _l in series] + [1])
+    slot = max(WIDTH // max(len(months), 1), 8)
+    col_width = max((slot - 4) // max(len(series), 1), 2)
+    cols, labels = [], []
+    every = max(1, len(months) // 12)
+    for i, (month, values) in enumerate(months):
+        for s, (key, label) in enumerate(series):
+            h = round((bottom - 10) * values[key] / top_value)
+            cols.append(
+                Column(
+                    x=i * slot + 2 + s * col_width,
+                    y=bottom - h,
+                    height=h,
+                    series=s,
+                    title=f"{formats.date_format(month, 'M Y')}: {label}",
+                )
+            )
+        if i % every == 0:
+            labels.append({"x": i * slot + 2, "text": formats.date_format(month, "M y")})
+    return {
+        "columns": cols,
+        "labels": labels,
+        "width": max(WIDTH, slot * len(months)),
+        "height": height,
+        "bottom": bottom,
+        "col_width": col_width,
+        "label_y": bottom + 18,
+        "legend": [(s, label) for s, (_k, label) in enumerate(series)],
+    }
