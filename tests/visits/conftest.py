@@ -14,3 +14,11 @@ def visit(employer, caseworker_heusden, alderman):
     visit.staff.create(user=caseworker_heusden)
     visit.staff.create(user=alderman)
     return visit
+
+
+@pytest.fixture
+def caseworker_heusden_2(heusden):
+    from baanbrekers.models import Role
+    from tests.users import make_user
+
+    return make_user("henk@heusden.example.org", Role.CASEWORKER, [heusden], first_name="Henk")

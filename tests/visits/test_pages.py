@@ -318,3 +318,47 @@ def test_feed_page_and_renewal_invalidate_the_old_feed(client, caseworker_heusde
     assert client.get(old_url).status_code == 404
     assert client.get(reverse("visits:feed", args=[new_token])).status_code == 200
     assert client.get(reverse("visits:feed", args=["guessed-token"])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sign_up_requests_never_overfill_and_losers_get_a_message(
+    caseworker_heusden, caseworker_heusden_2, heusden
+):
+    """Two caseworkers, each in their own request and database connection, sign up at once."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    visit = VisitFactory(employer__municipality=heusden, capacity=2)
+    jobseekers = [jobseeker_with_consent() for _ in range(6)]
+    users = [caseworker_heusden, caseworker_heusden_2]
+    clients = []
+    for i in range(len(jobseekers)):
+        c = Client()
+        c.force_login(users[i % 2])
+        clients.append(c)
+    barrier = threading.Barrier(len(jobseekers))
+    responses = []
+    lock = threading.Lock()
+    url = reverse("visits:signup_add", args=[visit.pk])
+
+    def post(c, js):
+        try:
+            barrier.wait(timeout=10)
+            response = c.post(url, {"jobseeker": js.pk}, HTTP_HX_REQUEST="true")
+        finally:
+            connection.close()
+        with lock:
+            responses.append(response)
+
+    threads = [threading.Thread(target=post, args=a) for a in zip(clients, jobseekers, strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert [r.status_code for r in responses] == [200] * 6
+    bodies = [r.content.decode() for r in responses]
+    assert sum("is aangemeld." in b for b in bodies) == 2
+    assert sum("Dit bezoek is vol" in b for b in bodies) == 4
+    assert VisitSignUp.objects.filter(visit=visit).count() == 2
