@@ -254,6 +254,14 @@ def claim_approve(*, claim: CompanyClaim, decided_by: User) -> EmployerContact:
     claim.decided_by = decided_by
     claim.decided_at = timezone.now()
     claim.save(update_fields=["status", "decided_by", "decided_at"])
+    timeline_note(
+        employer=claim.employer,
+        user=decided_by,
+        summary=_in_dutch(
+            gettext_noop("%(name)s joined the employer portal (request by KvK number approved)."),
+            name=contact.name,
+        ),
+    )
     audit_record(
         actor=decided_by, action=AuditAction.UPDATE, obj=claim, detail={"status": "approved"}
     )

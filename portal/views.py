@@ -8,6 +8,7 @@ the other apps' pages refuse them too).
 
 from __future__ import annotations
 
+import datetime
 from functools import wraps
 
 from django.contrib import messages
@@ -139,12 +140,18 @@ def home(request):
     request.employer = employer
     proposals = portal_proposals(request.user, employer)
     placements = portal_placements(request.user, employer)
+    # Placements ending soon without an answer about paid work: asked on the first page too.
+    ask_by = timezone.localdate() + datetime.timedelta(days=services.PAID_WORK_QUESTION_DAYS)
+    ending = placements.filter(
+        status="active", planned_end_date__lte=ask_by, paid_work_answer__isnull=True
+    ).order_by("planned_end_date")
     return _render(
         request,
         "portal/home.html",
         {
             "pending_count": proposals.filter(answer=ProposalAnswer.PENDING).count(),
             "active_placements": placements.filter(status="active").count(),
+            "ending_placements": ending,
             "open_offers": portal_openings(request.user, employer)
             .filter(status=OpeningStatus.OPEN)
             .count(),

@@ -23,6 +23,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from baanbrekers.access import get_visible_or_404
+from employers.models import Opening
+from placements.models import DevelopmentPlacement, Proposal
 from portal import services
 from portal.access import (
     current_employer,
@@ -93,6 +95,8 @@ class ProposalViewSet(CompanyScoped, viewsets.GenericViewSet):
     serializer_class = CandidateSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no company
+            return Proposal.objects.none()
         return candidate_queryset(portal_proposals(self.request.user, self.company()))
 
     def list(self, request):
@@ -126,6 +130,8 @@ class PlacementViewSet(CompanyScoped, viewsets.ReadOnlyModelViewSet):
     serializer_class = PortalPlacementSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return DevelopmentPlacement.objects.none()
         return portal_placements(self.request.user, self.company()).order_by("-start_date", "-id")
 
     def get_object(self):
@@ -143,6 +149,8 @@ class OpeningViewSet(
     serializer_class = PortalOpeningSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Opening.objects.none()
         return (
             portal_openings(self.request.user, self.company())
             .prefetch_related("competences")

@@ -104,9 +104,13 @@ def test_supervisor_is_asked_about_paid_work_in_time(client, employer_contact_a,
     DevelopmentPlacement.objects.filter(pk=placement_a.pk).update(planned_end_date=far)
     assert 'value="paid_work"' not in client.get(url).content.decode()
 
+    home = reverse("portal:home")
+    assert url not in client.get(home).content.decode()
+
     soon = timezone.localdate() + datetime.timedelta(days=20)
     DevelopmentPlacement.objects.filter(pk=placement_a.pk).update(planned_end_date=soon)
     assert 'value="paid_work"' in client.get(url).content.decode()
+    assert url in client.get(home).content.decode()  # asked on the first page too
     response = client.post(
         url, {"action": "paid_work", "paid-intent": "yes", "paid-note": "Contract voor 24 uur."}
     )
@@ -114,6 +118,7 @@ def test_supervisor_is_asked_about_paid_work_in_time(client, employer_contact_a,
     answer = PaidWorkAnswer.objects.get()
     assert answer.intent == "yes" and answer.answered_by == employer_contact_a
     assert placement_a.employer.contact_moments.filter(author=employer_contact_a).exists()
+    assert url not in client.get(home).content.decode()  # answered: no longer asked
 
 
 def test_another_companys_placement_is_a_404(client, employer_contact_a, placement_a, placement_b):
