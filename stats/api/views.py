@@ -1,0 +1,70 @@
+"""/api/v1/stats/: the dashboard's figures, read-only, with the same access rules and the same
+small-number suppression (a suppressed count is the string "< 5" or "x")."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers, viewsets
+from rest_framework.response import Response
+
+from ..access import area_for_user, can_see_stats, visible_municipalities
+from ..forms import DashboardFilterForm
+from ..selectors import build_report
+from ..views import region_name
+
+
+class CanSeeStats(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return can_see_stats(request.user)
+
+
+def _cells(items) -> dict:
+    return {key: shown for key, _label, *rest in items for shown in rest[-1:]}
+
+
+class StatsViewSet(viewsets.ViewSet):
+    """Figures for a period (whole months) and an area (``region`` or a CBS code)."""
+
+    permission_classes = [permissions.IsAuthenticated, CanSeeStats]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", OpenApiTypes.STR, description="First month, YYYY-MM"),
+            OpenApiParameter("end", OpenApiTypes.STR, description="Last month, YYYY-MM"),
+            OpenApiParameter("area", OpenApiTypes.STR, description="'region' or a CBS code"),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def list(self, request, *args, **kwargs):
+        municipalities = list(visible_municipalities(request.user).order_by("name"))
+        form = DashboardFilterForm(
+            request.query_params, municipalities=municipalities, region_name=region_name()
+        )
+        if request.query_params and not form.is_valid():
+            errors = {k: v for k, v in form.errors.items() if k != "area"}
+            if errors:
+                raise serializers.ValidationError(errors)
+        area = area_for_user(request.user, form.area_code(), municipalities)
+        report = build_report(
+            period=form.period(), area=area, visible=municipalities, region_name=region_name()
+        )
+        return Response(
+            {
+                "period": {"start": report.period.start, "end": report.period.end},
+                "area": area.cbs_code if area else "region",
+                "area_name": report.area_name,
+                "headlines": _cells(report.headlines),
+                "estimates": _cells(report.estimates),
+                "funnel": _cells(report.funnel),
+                "jobs_by_route": {k.removeprefix("jobs_"): s for k, _l, _r, s in report.routes},
+                "months": [
+                    {"month": month.strftime("%Y-%m"), **cells} for month, cells in report.trend
+                ],
+                "municipalities": [
+                    {"name": name, **cells} for name, cells in report.comparison[:-1]
+                ],
+                "region": report.comparison[-1][1],
+                "details": _cells(report.details),
+            }
+        )
