@@ -124,18 +124,14 @@ def _render(request, template, context=None, **kwargs):
 
 
 # --- Welcome, switching, joining ------------------------------------------------------------
-@portal_user_required
-@require_GET
-def home(request):
+def _home(request, *, claim_form=None, status=200):
+    """The first page: the company overview, or the welcome page without a linked company."""
+    claim_form = claim_form or ClaimForm()
     employer = current_employer(request)
     if employer is None:
+        claims = CompanyClaim.objects.filter(user=request.user).select_related("employer")
         return _render(
-            request,
-            "portal/welcome.html",
-            {
-                "form": ClaimForm(),
-                "claims": CompanyClaim.objects.filter(user=request.user).select_related("employer"),
-            },
+            request, "portal/welcome.html", {"form": claim_form, "claims": claims}, status=status
         )
     request.employer = employer
     proposals = portal_proposals(request.user, employer)
@@ -159,9 +155,16 @@ def home(request):
             "claims": CompanyClaim.objects.filter(
                 user=request.user, status=ClaimStatus.PENDING
             ).select_related("employer"),
-            "claim_form": ClaimForm(),
+            "claim_form": claim_form,
         },
+        status=status,
     )
+
+
+@portal_user_required
+@require_GET
+def home(request):
+    return _home(request)
 
 
 @portal_user_required
@@ -193,12 +196,7 @@ def claim(request):
                 ),
             )
             return redirect("portal:home")
-    return _render(
-        request,
-        "portal/welcome.html",
-        {"form": form, "claims": CompanyClaim.objects.filter(user=request.user)},
-        status=400,
-    )
+    return _home(request, claim_form=form, status=400)
 
 
 @require_http_methods(["GET", "POST"])
