@@ -344,8 +344,8 @@ class ContractType(models.TextChoices):
 
 class SalaryBand(models.TextChoices):
     MINIMUM = "minimum", _("Minimum wage")
-    UP_TO_120 = "up_to_120", _("Up to 120% of minimum wage")
-    ABOVE_120 = "above_120", _("Above 120% of minimum wage")
+    UP_TO_120 = "up_to_120", _("Up to 120 percent of minimum wage")
+    ABOVE_120 = "above_120", _("Above 120 percent of minimum wage")
 
 
 class JobRoute(models.TextChoices):

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from baanbrekers.listing import paginate
@@ -303,14 +304,14 @@ def _do_action(action, placement, data, user):
 
 ACTIONS_WITH_FORMS = {"no_displacement", "extend", "complete", "end_early", "checkin", "evaluation"}
 ACTION_MESSAGES = {
-    "no_displacement": _("The no-displacement check has been recorded."),
-    "agree": _("The placement has been agreed."),
-    "start": _("The placement has started."),
-    "extend": _("The placement has been extended."),
-    "complete": _("The placement has been completed."),
-    "end_early": _("The placement has ended early."),
-    "checkin": _("The check-in has been recorded."),
-    "evaluation": _("The evaluation has been recorded."),
+    "no_displacement": gettext_lazy("The no-displacement check has been recorded."),
+    "agree": gettext_lazy("The placement has been agreed."),
+    "start": gettext_lazy("The placement has started."),
+    "extend": gettext_lazy("The placement has been extended."),
+    "complete": gettext_lazy("The placement has been completed."),
+    "end_early": gettext_lazy("The placement has ended early."),
+    "checkin": gettext_lazy("The check-in has been recorded."),
+    "evaluation": gettext_lazy("The evaluation has been recorded."),
 }
 
 

@@ -509,8 +509,8 @@ class Migration(migrations.Migration):
                         blank=True,
                         choices=[
                             ("minimum", "Minimum wage"),
-                            ("up_to_120", "Up to 120% of minimum wage"),
-                            ("above_120", "Above 120% of minimum wage"),
+                            ("up_to_120", "Up to 120 percent of minimum wage"),
+                            ("above_120", "Above 120 percent of minimum wage"),
                         ],
                         max_length=10,
                         verbose_name="salary band",
