@@ -362,3 +362,58 @@ def test_concurrent_sign_up_requests_never_overfill_and_losers_get_a_message(
     assert sum("is aangemeld." in b for b in bodies) == 2
     assert sum("Dit bezoek is vol" in b for b in bodies) == 4
     assert VisitSignUp.objects.filter(visit=visit).count() == 2
+
+
+def test_edit_refuses_a_capacity_below_the_sign_ups_next_to_the_field(
+    client, caseworker_heusden, visit
+):
+    from visits import services
+
+    for _ in range(2):
+        services.visit_jobseeker_sign_up(
+            visit=visit, jobseeker=jobseeker_with_consent(), signed_up_by=caseworker_heusden
+        )
+    client.force_login(caseworker_heusden)
+    local = timezone.localtime(visit.starts_at)
+    response = client.post(
+        reverse("visits:edit", args=[visit.pk]),
+        {
+            "date": local.date().isoformat(),
+            "time": local.strftime("%H:%M"),
+            "duration_minutes": 60,
+            "place": "",
+            "purpose": "Nieuw doel",
+            "capacity": 1,
+        },
+    )
+    assert response.status_code == 200
+    assert "Er zijn al 2 werkzoekenden aangemeld" in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.capacity == 3 and visit.purpose != "Nieuw doel"
+
+
+def test_cancel_and_mark_an_action_done(client, caseworker_heusden, visit):
+    from visits.models import VisitAction, VisitStatus
+
+    action = VisitAction.objects.create(
+        visit=visit, what="Bellen", owner=caseworker_heusden, due_on=timezone.localdate()
+    )
+    client.force_login(caseworker_heusden)
+    client.post(reverse("visits:action_done", args=[visit.pk, action.pk]))
+    action.refresh_from_db()
+    assert action.done and action.done_at
+    client.post(reverse("visits:cancel", args=[visit.pk]))
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.CANCELLED
+
+
+def test_alderman_cannot_cancel_or_sign_up(client, alderman, visit):
+    from visits.models import VisitStatus
+
+    client.force_login(alderman)
+    assert client.post(reverse("visits:cancel", args=[visit.pk])).status_code == 404
+    js = jobseeker_with_consent()
+    response = client.post(reverse("visits:signup_add", args=[visit.pk]), {"jobseeker": js.pk})
+    assert response.status_code == 404
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.PLANNED and not visit.signups.exists()
