@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Callable, Iterable
 
 from django.apps import apps
 from django.conf import settings
@@ -185,3 +186,60 @@ def followup_mark_done(*, followup: FollowUp, user: User) -> FollowUp:
         followup.done_at = timezone.now()
         followup.save(update_fields=["status", "done_at"])
     return followup
+
+
+# Which other records' follow-ups belong with a subject: for a job seeker, those about their
+# consents, clicks, placements and so on. The apps that know (above this package) register a
+# function in their AppConfig.ready(); this module imports none of them.
+RelatedSubjects = Callable[[object], Iterable[tuple[str, Iterable]]]
+_RELATED: dict[str, list[RelatedSubjects]] = {}
+
+OPEN_STATUSES = (FollowUpStatus.PENDING, FollowUpStatus.SENT, FollowUpStatus.FAILED)
+
+
+def followup_related_register(*, subject_type: str, related: RelatedSubjects) -> None:
+    """Registers ``related(subject)``, which yields (model label, ids) of records whose follow-ups
+    move together with ``subject``'s (e.g. "jobseekers.JobSeeker" → its consents). Registering
+    the same function twice is harmless."""
+    functions = _RELATED.setdefault(subject_type, [])
+    if related not in functions:
+        functions.append(related)
+
+
+def followups_reassign(*, subject, old_assignee: User | None, new_assignee: User | None) -> int:
+    """Moves the open follow-ups about ``subject`` (and its registered related records) from
+    ``old_assignee`` to ``new_assignee``; returns how many moved.
+
+    Call it in the transaction that changes the responsible person (the job seeker's caseworker):
+    if that rolls back, so does this. Only rows assigned to ``old_assignee`` move, so a colleague's
+    agreed action stays with that colleague. A row that failed without ever being sent gets a
+    fresh start with its new assignee (it usually failed for want of a recipient). Concurrent
+    sends are harmless: sending never changes the assignee, and a row being sent right now is
+    locked, so this waits for that commit.
+    """
+    if old_assignee == new_assignee:
+        return 0
+    keys: dict[str, set[str]] = {subject._meta.label: {str(subject.pk)}}
+    for related in _RELATED.get(subject._meta.label, []):
+        for label, ids in related(subject):
+            keys.setdefault(label, set()).update(str(pk) for pk in ids)
+    about = Q()
+    for label, ids in keys.items():
+        if ids:
+            about |= Q(subject_type=label, subject_id__in=sorted(ids))
+    rows = FollowUp.objects.filter(about, status__in=OPEN_STATUSES)
+    rows = (
+        rows.filter(assignee=old_assignee) if old_assignee else rows.filter(assignee__isnull=True)
+    )
+    with transaction.atomic():
+        moved = rows.filter(~Q(status=FollowUpStatus.FAILED) | Q(sent_at__isnull=False)).update(
+            assignee=new_assignee
+        )
+        moved += rows.filter(status=FollowUpStatus.FAILED, sent_at__isnull=True).update(
+            assignee=new_assignee,
+            status=FollowUpStatus.PENDING,
+            attempts=0,
+            next_attempt_at=None,
+            last_error="",
+        )
+    return moved
