@@ -56,17 +56,34 @@ def followup_subject_url(followup: FollowUp) -> str:
     return settings.SITE_URL.rstrip("/") + obj.get_absolute_url()
 
 
+# Kinds whose email has its own templates and context (the weekly digest of the aldermen),
+# registered by the app that owns the kind in its AppConfig.ready(). Every other kind uses
+# email/followup*.
+EmailContext = Callable[[FollowUp], dict]
+_EMAIL_KINDS: dict[str, tuple[str, EmailContext]] = {}
+
+
+def followup_email_register(*, kind: str, template_prefix: str, context: EmailContext) -> None:
+    """Mail of ``kind`` renders ``<template_prefix>_subject.txt``, ``.txt`` and ``.html`` with
+    what ``context(followup)`` adds. ``context`` runs at send time, in Dutch, inside the sending
+    transaction; an exception is a failed attempt like any other (retried, then visible)."""
+    _EMAIL_KINDS[kind] = (template_prefix, context)
+
+
 def _render(followup: FollowUp, recipient: str) -> OutboxEmail:
     context = {
         "followup": followup,
         "link": followup_subject_url(followup),
         "site_url": settings.SITE_URL,
     }
+    prefix, extra = _EMAIL_KINDS.get(followup.kind, ("email/followup", None))
     # Mail speaks Dutch, whatever language the process happens to be in.
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("email/followup_subject.txt", context).strip()
-        text = render_to_string("email/followup.txt", context)
-        html = render_to_string("email/followup.html", context)
+        if extra is not None:
+            context.update(extra(followup))
+        subject = render_to_string(f"{prefix}_subject.txt", context).strip()
+        text = render_to_string(f"{prefix}.txt", context)
+        html = render_to_string(f"{prefix}.html", context)
     return OutboxEmail(
         followup=followup,
         to=recipient,
