@@ -149,6 +149,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "stats.figures_rebuild",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Follow-up rules (followups/rules.py): hourly; the sweep above sends what they make.
+    "followup-rules-apply": {"task": "followup_rules.apply", "schedule": crontab(minute=7)},
 }
 
 # --- Authentication -------------------------------------------------------------------------
