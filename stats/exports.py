@@ -72,7 +72,7 @@ def report_tables(report: Report) -> list[Table]:
             ],
         ),
         Table(
-            _("Details"),
+            _("More figures"),
             [figure, value],
             [[label, shown] for _k, label, shown in report.details],
         ),

@@ -41,7 +41,7 @@ def default_period(today: datetime.date | None = None) -> Period:
 class DashboardFilterForm(forms.Form):
     start = MonthField(label=_("From"), required=False)
     end = MonthField(label=_("Up to and including"), required=False)
-    area = forms.ChoiceField(label=_("Area"), required=False)
+    area = forms.ChoiceField(label=_("Municipality or region"), required=False)
 
     def __init__(self, *args, municipalities, region_name: str, **kwargs):
         super().__init__(*args, **kwargs)
