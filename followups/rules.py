@@ -129,7 +129,7 @@ def visit_report_missing(now: datetime.datetime) -> Iterable[Wanted]:
             starts_at__gte=now - datetime.timedelta(days=VISIT_LOOKBACK_DAYS),
             report__isnull=True,
         )
-        .select_related("employer", "planned_by")
+        .select_related("employer__municipality", "planned_by")
         .order_by("starts_at", "id")
     )
     for visit in visits:
@@ -157,7 +157,7 @@ def visit_openings_to_record(now: datetime.datetime) -> Iterable[Wanted]:
     reports = (
         VisitReport.objects.exclude(new_openings="")
         .filter(created_at__gte=now - datetime.timedelta(days=VISIT_LOOKBACK_DAYS))
-        .select_related("visit__employer", "written_by")
+        .select_related("visit__employer__municipality", "written_by")
         .order_by("created_at", "id")
     )
     for report in reports:

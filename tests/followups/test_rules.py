@@ -5,6 +5,7 @@ import datetime
 import psycopg
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from baanbrekers.models import FollowUp, FollowUpStatus, Role
 from baanbrekers.services import followup_schedule
@@ -359,3 +360,37 @@ def test_a_visit_staff_alderman_is_not_confused_with_the_planner(caseworker, ald
     VisitStaff.objects.create(visit=visit, user=alderman)
     apply(local(2026, 11, 19, 9))
     assert [f.assignee for f in rows(rules.KIND_VISIT_REPORT_MISSING)] == [caseworker]
+
+
+def make_world(numbers, caseworker, alderman_municipality):
+    """Records of every kind the rules look at, all wanting a follow-up by 10 November."""
+    for i in numbers:
+        employer = EmployerFactory(relationship_owner=caseworker)
+        ContactMomentFactory(employer=employer, happened_at=local(2026, 8, 1, 10))
+        person = JobSeekerFactory(caseworker=caseworker)
+        PlacementFactory(jobseeker=person, caseworker=caseworker)
+        BuddyFactory(jobseeker=person, start_date=D(2026, 10, 3), caseworker=caseworker)
+        ConsentFactory(jobseeker=person, valid_until=D(2026, 12, 1))
+        JobFactory(jobseeker=person, start_date=D(2026, 5, 10))
+        VisitFactory(starts_at=local(2026, 11, 2, 10), planned_by=caseworker)
+        visit = VisitFactory(starts_at=local(2026, 11, 3, 10), status="held")
+        report = VisitReport.objects.create(
+            visit=visit, learnt="Groeit", new_openings="Een monteur", written_by=caseworker
+        )
+        VisitReport.objects.filter(pk=report.pk).update(created_at=local(2026, 11, 3, 16))
+        make_user(f"wethouder{i}@example.org", Role.ALDERMAN, [alderman_municipality])
+
+
+def test_the_hourly_rerun_takes_the_same_number_of_queries_however_many_records(
+    caseworker, heusden
+):
+    counts = []
+    for numbers in (range(2), range(2, 8)):
+        make_world(numbers, caseworker, heusden)
+        now = local(2026, 11, 10, 9)
+        apply(now)  # makes the rows
+        with CaptureQueriesContext(connection) as queries:
+            outcomes = apply(now)  # the hourly rerun
+        assert all(o.created == 0 for o in outcomes.values())
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
