@@ -442,21 +442,20 @@ def rank_jobseekers_for_opening(
             max_travel_km=max_travel,
             hours=hours,
         )
-        scored.append(Match(score, explanation, gap, d, hours, opening=opening))
-        scored[-1].jobseeker = pk  # replaced by the object below
-    scored.sort(key=lambda m: (-m.score, m.distance_km))
+        scored.append((pk, Match(score, explanation, gap, d, hours, opening=opening)))
+    scored.sort(key=lambda pair: (-pair[1].score, pair[1].distance_km))
     top = scored[:limit]
-    people = JobSeeker.objects.in_bulk([m.jobseeker for m in top])
+    # Only the people shown are loaded as objects: one query for the top, one for proposals.
+    people = JobSeeker.objects.in_bulk([pk for pk, _match in top])
     proposed = set(
         opening.proposals.filter(jobseeker_id__in=list(people)).values_list(
             "jobseeker_id", flat=True
         )
     )
-    for m in top:
-        pk = m.jobseeker
-        m.jobseeker = people[pk]
-        m.already_proposed = pk in proposed
-    return top
+    for pk, match in top:
+        match.jobseeker = people[pk]
+        match.already_proposed = pk in proposed
+    return [match for _pk, match in top]
 
 
 def rank_openings_for_jobseeker(

@@ -9,17 +9,21 @@ from django.utils import timezone
 
 from baanbrekers import geo
 from baanbrekers.models import User
+from employers.models import OpeningKind, OpeningStatus
 from jobseekers.models import JobSeeker
 
 from .access import (
+    matchable_openings,
     visible_buddy_pairings,
     visible_job_outcomes,
     visible_placements,
     visible_proposals,
 )
 from .models import (
+    BuddyPairing,
     BuddyStatus,
     DevelopmentPlacement,
+    Introduction,
     JobOutcome,
     PlacementStatus,
     Proposal,
@@ -55,6 +59,13 @@ def pipeline_board(user: User) -> dict:
         ),
     }
     board = {key: list(qs[:BOARD_COLUMN_LIMIT]) for key, qs in columns.items()}
+    # Where matching starts: the open offers of the user's region, newest first.
+    board["openings"] = list(
+        matchable_openings(user)
+        .filter(status=OpeningStatus.OPEN, kind__in=[OpeningKind.PLACEMENT, OpeningKind.VACANCY])
+        .select_related("employer")
+        .order_by("-created_at", "-pk")[:BOARD_COLUMN_LIMIT]
+    )
     for placement in board["placements_active"]:
         placement.ending_soon = placement.planned_end_date <= soon
     return board
@@ -80,8 +91,6 @@ def pipeline_counts(user: User) -> dict:
             for route in ("visit", "placement", "buddy", "referral", "direct")
         },
     )
-    from .models import BuddyPairing, Introduction
-
     buddies = BuddyPairing.objects.filter(in_scope).aggregate(
         active=Count("pk", filter=Q(status=BuddyStatus.ACTIVE)), total=Count("pk")
     )

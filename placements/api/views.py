@@ -13,6 +13,7 @@ from .. import services
 from ..access import (
     jobseeker_for_matching,
     matchable_jobseekers,
+    matchable_openings,
     may_work_in_pipeline,
     opening_for_matching,
     visible_buddy_pairings,
@@ -194,8 +195,6 @@ class JobSeekerMatchesView(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request, pk):
-        from ..access import matchable_openings
-
         jobseeker = jobseeker_for_matching(request.user, pk)
         matches = rank_openings_for_jobseeker(jobseeker, openings=matchable_openings(request.user))
         return Response(

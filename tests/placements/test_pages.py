@@ -193,3 +193,48 @@ def test_board_and_lists_use_constant_queries(
         grow(4)
     assert counts[:3] == counts[3:], counts
     assert DevelopmentPlacement.objects.count() == 9
+
+
+def test_checkins_and_evaluations_are_recorded_on_the_placement_page(
+    client, coordinator, heusden_person
+):
+    placement = make_placement(user=coordinator, jobseeker=heusden_person, status="active")
+    client.force_login(coordinator)
+    url = reverse("placements:placement_action", args=[placement.pk, "checkin"])
+    client.post(url, {"checkin-held_on": "2026-11-20", "checkin-notes": "Gaat goed, leert snel"})
+    data = {
+        "evaluation-moment": "midterm",
+        "evaluation-evaluator": "supervisor",
+        "evaluation-held_on": "2026-11-21",
+        "evaluation-progress": "Laswerk gaat vooruit",
+        "evaluation-rating": "4",
+    }
+    evaluation_url = reverse("placements:placement_action", args=[placement.pk, "evaluation"])
+    assert client.post(evaluation_url, data).status_code == 302
+    again = client.post(evaluation_url, data)
+    assert again.status_code == 400
+    assert "Deze evaluatie is voor deze ontwikkelplek al vastgelegd." in again.content.decode()
+    page = client.get(reverse("placements:placement_detail", args=[placement.pk])).content.decode()
+    assert "Gaat goed, leert snel" in page and "Laswerk gaat vooruit" in page
+
+
+def test_htmx_propose_returns_a_fragment(client, coordinator, heusden_person, workshop):
+    client.force_login(coordinator)
+    url = reverse("placements:opening_propose", args=[workshop.pk])
+    response = client.post(url, {"jobseeker": heusden_person.pk}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "Voorgesteld" in response.content.decode()
+    again = client.post(url, {"jobseeker": heusden_person.pk}, headers={"HX-Request": "true"})
+    assert "is al voorgesteld voor dit aanbod" in again.content.decode()
+
+
+def test_pipeline_lists_open_offers_of_the_region(
+    client, caseworker_waalwijk, caseworker_heusden, workshop
+):
+    assert (
+        workshop.title
+        in get(client, caseworker_waalwijk, reverse("placements:pipeline")).content.decode()
+    )
+    assert (
+        workshop.title
+        not in get(client, caseworker_heusden, reverse("placements:pipeline")).content.decode()
+    )
