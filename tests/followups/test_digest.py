@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -101,6 +102,9 @@ def test_last_weeks_figures_are_counted_per_municipality_and_region_with_small_n
     assert figures["Klikken"] == ["< 5", "< 5"]
     assert figures["Ontwikkelplekken gestart"] == [0, 5]  # all in Waalwijk
     assert figures["Banen gevonden"] == ["< 5", "< 5"]
+    text = render_to_string("followups/email/digest_weekly.txt", context)
+    assert "Cijfer: Heusden | Regio\nBedrijfsbezoeken gehouden: 6 | 6\n" in text
+    assert "Klikken: < 5 | < 5\n" in text
 
 
 def test_figures_come_from_the_roll_up_once_it_covers_the_week(alderman, heusden, waalwijk):
