@@ -20,14 +20,6 @@ from .models import (
     Sector,
 )
 
-# The shared validators' messages as these forms show them. Listed here so that this app's
-# catalogue carries their Dutch text; the project catalogue, when it has them, takes precedence.
-SHARED_VALIDATOR_MESSAGES = (
-    _("A KvK number has exactly 8 digits, such as 12345678."),
-    _("Enter a Dutch postcode: four digits and two letters, such as 5171 AB."),
-    _("Postcodes with the letters SA, SD or SS do not exist."),
-)
-
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -13,15 +13,6 @@ from baanbrekers.validators import normalise_postcode, validate_bsn
 
 from .models import ConsentKind, JobSeeker, JobSeekerStatus
 
-# The shared validators' messages as these forms show them. Listed here so that this app's
-# catalogue carries their Dutch text; the project catalogue, when it has them, takes precedence.
-SHARED_VALIDATOR_MESSAGES = (
-    _("A BSN has exactly 9 digits."),
-    _("This is not a valid BSN: it does not pass the eleven-test. Check the number."),
-    _("Enter a Dutch postcode: four digits and two letters, such as 5171 AB."),
-    _("Postcodes with the letters SA, SD or SS do not exist."),
-)
-
 
 class BsnInput(forms.TextInput):
     """A BSN field that never writes a stored BSN back into the page on its own."""
