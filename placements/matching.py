@@ -12,7 +12,8 @@ How it works, in two steps so that it stays fast at national scale:
 2. Python scores what is left: direct competences sought (a skill counts fully, a hobby for
    0.6), competences the employer values, and *themes* shared with the company story
    (a cook who tinkers with mopeds has the theme "technical" through a hobby; a technical company
-   has it through its story and competences). Each match carries a plain Dutch explanation
+   has it through its story and competences). A click with the company during a visit
+   (``visits.Click``) adds a bonus. Each match carries a plain Dutch explanation
    ("koken, sleutelen aan brommers (hobby) → techniek; 6 km; 24 uur beschikbaar") and the gap:
    the competences sought that the person does not have yet.
 
@@ -37,6 +38,7 @@ from baanbrekers import geo
 from baanbrekers.models import Skill
 from employers.models import Employer, EmployerStatus, Opening, OpeningKind, OpeningStatus
 from jobseekers.models import Consent, ConsentKind, JobSeeker, JobSeekerStatus
+from visits.models import Click
 
 # Which steps of the participation ladder (1 isolated … 6 paid work) fit which kind of opening.
 LADDER_STEPS_BY_KIND = {
@@ -176,6 +178,7 @@ WEIGHT_DISTANCE = 10
 HOBBY_FACTOR = 0.6
 # Without an opening there are no competences sought, so scores run lower.
 MIN_VISIT_SCORE = 10
+CLICK_BONUS = 15
 
 
 @lru_cache(maxsize=20_000)
@@ -400,6 +403,14 @@ def _candidate_rows(opening: Opening, company: CompanyProfile, base: QuerySet | 
     return qs.order_by(), relevant
 
 
+def _clicked_with(employer: Employer) -> set[int]:
+    """Job seekers who 'clicked' with this company during a visit (mutual interest noted in
+    the visit report): a strong sign that deserves a place near the top."""
+    return set(
+        Click.objects.filter(visit__employer=employer).values_list("jobseeker_id", flat=True)
+    )
+
+
 def rank_jobseekers_for_opening(
     opening: Opening, *, base: QuerySet | None = None, limit: int = 50
 ) -> list[Match]:
@@ -425,6 +436,7 @@ def rank_jobseekers_for_opening(
         all_ids.update(skill_ids)
         all_ids.update(interest_ids)
     names = _skill_names(all_ids | company.sought | company.valued)
+    clicked = _clicked_with(employer)
     areas = geo.areas()
     for pk, pc4, max_travel, hours, skill_ids, interest_ids in fetched:
         home = areas.get(pc4)
@@ -442,6 +454,9 @@ def rank_jobseekers_for_opening(
             max_travel_km=max_travel,
             hours=hours,
         )
+        if pk in clicked:
+            score = min(100, score + CLICK_BONUS)
+            explanation = _("click during a company visit") + "; " + explanation
         scored.append((pk, Match(score, explanation, gap, d, hours, opening=opening)))
     scored.sort(key=lambda pair: (-pair[1].score, pair[1].distance_km))
     top = scored[:limit]

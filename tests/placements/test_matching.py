@@ -127,11 +127,11 @@ def test_ranking_uses_a_constant_number_of_queries(
 ):
     for i in range(3):
         JobSeekerFactory(skills=["lassen"], interests=[f"hobby {i}"])
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert len(matching.rank_jobseekers_for_opening(technical_opening)) == 3
     for i in range(12):
         JobSeekerFactory(skills=["lassen", "koken"], interests=[f"hobby {i}", "fietsen repareren"])
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert len(matching.rank_jobseekers_for_opening(technical_opening)) == 15
 
 
@@ -183,3 +183,21 @@ def test_score_profile_explains_and_states_the_gap_without_queries():
     )
     assert gap == ["VCA"]
     assert 0 < score <= 100
+
+
+def test_a_click_during_a_company_visit_lifts_a_candidate(technical_opening):
+    from django.utils import timezone
+
+    from visits.models import Click, Visit
+
+    first = JobSeekerFactory(first_name="Lasser", skills=["lassen", "betrouwbaar"])
+    clicked = JobSeekerFactory(first_name="Klikker", interests=["sleutelen aan brommers"])
+    assert ranked_names(technical_opening) == ["Lasser", "Klikker"]
+    visit = Visit.objects.create(
+        employer=technical_opening.employer, starts_at=timezone.now(), purpose="Kennismaken"
+    )
+    Click.objects.create(visit=visit, jobseeker=clicked)
+    matches = matching.rank_jobseekers_for_opening(technical_opening)
+    klikker = next(m for m in matches if m.jobseeker == clicked)
+    assert klikker.explanation.startswith("klik tijdens een bedrijfsbezoek; ")
+    assert first in [m.jobseeker for m in matches]
