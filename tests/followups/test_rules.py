@@ -394,3 +394,16 @@ def test_the_hourly_rerun_takes_the_same_number_of_queries_however_many_records(
         assert all(o.created == 0 for o in outcomes.values())
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_demo_seed_applies_the_rules_once(caseworker, settings):
+    from baanbrekers.demo import DemoContext
+    from followups.demo import seed
+
+    employer = EmployerFactory(relationship_owner=caseworker)
+    ContactMomentFactory(employer=employer, happened_at=local(2020, 1, 1, 10))
+    ctx = DemoContext(password="x")
+    seed(ctx)
+    seed(ctx)
+    assert len(rows(rules.KIND_EMPLOYER_NO_CONTACT)) == 1
+    assert ctx.log == ["Follow-up rules: 1 new follow-ups.", "Follow-up rules: 0 new follow-ups."]
