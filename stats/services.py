@@ -20,6 +20,9 @@ WATERMARK_OVERLAP = datetime.timedelta(minutes=10)
 # Some changes leave no timestamp (a buddy pairing ended, a staff attendee removed, a row
 # deleted). The last days are always recomputed, and beat runs a full rebuild every night.
 RECENT_DAYS = 14
+# Filtering on a long list of days costs as much as reading everything: past this many dirty
+# days, the incremental run recomputes all days instead (same result, less work).
+FULL_REBUILD_ABOVE_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -52,11 +55,7 @@ def figures_rebuild(*, as_of: datetime.date | None = None) -> RollupResult:
     with transaction.atomic():
         state = _state_locked()
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {DailyFigures._meta.db_table}")
-            cursor.execute(
-                rollup.insert_sql(only_days=False, upsert=False), _params(as_of, run_at=run_at)
-            )
-            rows = cursor.rowcount
+            rows = _replace_all(cursor, as_of, run_at)
         seconds = time.monotonic() - started
         state.watermark = run_at
         state.as_of = as_of
@@ -66,6 +65,12 @@ def figures_rebuild(*, as_of: datetime.date | None = None) -> RollupResult:
         state.last_run_seconds = seconds
         state.save()
     return RollupResult(full=True, days=0, rows=rows, seconds=seconds)
+
+
+def _replace_all(cursor, as_of: datetime.date, run_at: datetime.datetime) -> int:
+    cursor.execute(f"DELETE FROM {DailyFigures._meta.db_table}")
+    cursor.execute(rollup.insert_sql(only_days=False, upsert=False), _params(as_of, run_at=run_at))
+    return cursor.rowcount
 
 
 def _retention_days(previous: datetime.date, as_of: datetime.date) -> list[datetime.date]:
@@ -103,16 +108,12 @@ def figures_update(*, as_of: datetime.date | None = None) -> RollupResult:
             days.update(as_of - datetime.timedelta(days=n) for n in range(RECENT_DAYS + 1))
             days.update(_retention_days(state.as_of or as_of, as_of))
             day_list = sorted(days)
-            cursor.execute(
-                rollup.insert_sql(only_days=True, upsert=True),
-                _params(as_of, days=day_list, run_at=run_at),
-            )
-            rows = cursor.rowcount
-            cursor.execute(
-                f"DELETE FROM {DailyFigures._meta.db_table} "
-                "WHERE day = ANY(%(days)s::date[]) AND rolled_up_at <> %(run_at)s",
-                {"days": day_list, "run_at": run_at},
-            )
+            full = len(day_list) > FULL_REBUILD_ABOVE_DAYS
+            if full:
+                rows = _replace_all(cursor, as_of, run_at)
+                state.last_full_rebuild_at = run_at
+            else:
+                rows = _upsert_days(cursor, as_of, run_at, day_list)
         seconds = time.monotonic() - started
         state.watermark = run_at
         state.as_of = as_of
@@ -120,4 +121,21 @@ def figures_update(*, as_of: datetime.date | None = None) -> RollupResult:
         state.last_run_days = len(day_list)
         state.last_run_seconds = seconds
         state.save()
-    return RollupResult(full=False, days=len(day_list), rows=rows, seconds=seconds)
+    return RollupResult(full=full, days=len(day_list), rows=rows, seconds=seconds)
+
+
+def _upsert_days(
+    cursor, as_of: datetime.date, run_at: datetime.datetime, day_list: list[datetime.date]
+) -> int:
+    """Replace the figures of these days: upsert what there is, delete what is gone."""
+    cursor.execute(
+        rollup.insert_sql(only_days=True, upsert=True),
+        _params(as_of, days=day_list, run_at=run_at),
+    )
+    rows = cursor.rowcount
+    cursor.execute(
+        f"DELETE FROM {DailyFigures._meta.db_table} "
+        "WHERE day = ANY(%(days)s::date[]) AND rolled_up_at <> %(run_at)s",
+        {"days": day_list, "run_at": run_at},
+    )
+    return rows

@@ -117,3 +117,21 @@ def test_a_late_evening_visit_counts_on_its_amsterdam_day(heusden):
     services.figures_rebuild(as_of=AS_OF)
     days = set(DailyFigures.objects.values_list("day", flat=True))
     assert days == {datetime.date(2026, 3, 29)}
+
+
+def test_many_changed_days_are_recomputed_all_at_once(generated, heusden, waalwijk, monkeypatch):
+    monkeypatch.setattr(services, "FULL_REBUILD_ABOVE_DAYS", 5)
+    services.figures_rebuild(as_of=AS_OF)
+    _change_things(heusden, waalwijk)
+    result = services.figures_update(as_of=AS_OF)
+    assert result.full is True
+    assert stored() == expected_figures(AS_OF)
+
+
+def test_the_periodic_task_runs_the_incremental_roll_up(generated, monkeypatch):
+    from stats.tasks import figures_rebuild, figures_update
+
+    monkeypatch.setattr(services, "WATERMARK_OVERLAP", datetime.timedelta(0))
+    assert figures_rebuild.apply().get()["full"] is True
+    assert figures_update.apply().get()["full"] is False
+    assert DailyFigures.objects.exists()
