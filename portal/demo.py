@@ -1,7 +1,8 @@
 """Demo data of the employer portal: portal users for a few employers, with proposals waiting.
 
-- employer@example.org (the demo employer contact) represents two companies, to show switching;
-- werkgever2@example.org represents a third company;
+- employer@example.org (the demo employer contact) represents the demo employer (linked by the
+  employers app's demo; made here when that is absent);
+- werkgever2@example.org represents two more companies, to show switching between them;
 - nieuw@example.org has signed up and asked to join a fourth company by KvK number: a claim that
   waits for a caseworker (``/portal/requests/``).
 
@@ -25,6 +26,7 @@ from .models import ClaimStatus, CompanyClaim
 FALLBACK_EMPLOYERS = [
     ("90000101", "Demo Bakkerij De Korenbloem", "5251 AB", "GM0797"),
     ("90000102", "Demo Schoenfabriek Langstraat", "5141 AA", "GM0867"),
+    ("90000103", "Demo Hoveniers Loonse Duinen", "5171 AB", "GM0809"),
 ]
 CANDIDATES_PER_OPENING = 3
 MOTIVATIONS = [
@@ -36,7 +38,7 @@ MOTIVATIONS = [
 
 def _employers(ctx: DemoContext) -> list[Employer]:
     employers = list(ctx.extra.get("employers") or Employer.objects.order_by("pk")[:10])
-    if len(employers) >= 2:
+    if len(employers) >= len(FALLBACK_EMPLOYERS):
         return employers
     for kvk, name, postcode, code in FALLBACK_EMPLOYERS:
         municipality = ctx.municipalities.get(code)
@@ -90,19 +92,17 @@ def seed(ctx: DemoContext) -> None:
     demo_employer = ctx.extra.get("demo_employer") or employers[0]
     others = [e for e in employers if e.pk != demo_employer.pk]
     _link(contact_user, demo_employer, "eigenaar")
-    _link(contact_user, others[0], "eigenaar")
-    linked = [demo_employer, others[0]]
-
-    if len(others) >= 2:
-        second = demo_user(
-            ctx,
-            email="werkgever2@example.org",
-            role=Role.EMPLOYER_CONTACT,
-            first_name="Hanneke",
-            last_name="de Werkgever",
-        )
-        _link(second, others[1], "HR-adviseur")
-        linked.append(others[1])
+    second = demo_user(
+        ctx,
+        email="werkgever2@example.org",
+        role=Role.EMPLOYER_CONTACT,
+        first_name="Hanneke",
+        last_name="de Werkgever",
+    )
+    linked = [demo_employer]
+    for employer in others[:2]:
+        _link(second, employer, "HR-adviseur")
+        linked.append(employer)
     if len(others) >= 3:
         newcomer = demo_user(
             ctx,
@@ -144,5 +144,6 @@ def seed(ctx: DemoContext) -> None:
     Proposal.objects.bulk_create(proposals, ignore_conflicts=True)
     ctx.log.append(
         f"Portal: {len(linked)} companies with portal users, {len(proposals)} candidates offered "
-        "(employer@example.org, werkgever2@example.org; nieuw@example.org awaits approval)."
+        "(employer@example.org; werkgever2@example.org for two; nieuw@example.org awaits "
+        "approval)."
     )
