@@ -6,7 +6,7 @@ built here at send time, from the week the follow-up is due in, so a digest sent
 speaks about its own week.
 
 Figures are aggregates only, for the alderman's municipalities and the region, with small numbers
-hidden as the dashboards hide them. They come from the statistics roll-up when it has run past
+hidden by the statistics app's rules (stats.suppression), as on the dashboards. They come from the statistics roll-up when it has run past
 the end of the week, and are counted from the raw rows otherwise.
 """
 
@@ -23,17 +23,13 @@ from django.utils.translation import pgettext_lazy
 
 from baanbrekers.models import FollowUp, Municipality, User
 from placements.models import DevelopmentPlacement, JobOutcome
+from stats.suppression import HIDDEN, SMALL, protect, shown
 from visits.models import Click, Visit, VisitSignUp, VisitStatus
 
 from .rules import local_midnight
 
 # How far ahead the digest lists visits: this week and next, time to read the briefings.
 VISIT_DAYS = 14
-
-try:  # the statistics app decides how small numbers appear; follow it when it is there
-    from stats.suppression import SMALL, THRESHOLD
-except ImportError:  # pragma: no cover - before the statistics app had its rules
-    THRESHOLD, SMALL = 5, "< 5"
 
 # A context keeps other apps' translations of the same words from replacing ours.
 FIGURES = [
@@ -44,11 +40,6 @@ FIGURES = [
     ("jobs", pgettext_lazy("digest", "Jobs found")),
 ]
 JOB_FIELDS = ["jobs_visit", "jobs_placement", "jobs_buddy", "jobs_referral", "jobs_direct"]
-
-
-def shown(n: int) -> int | str:
-    """A count as an alderman may see it: 1 to 4 people are not shown."""
-    return SMALL if 0 < n < THRESHOLD else n
 
 
 @dataclass(frozen=True)
@@ -128,9 +119,13 @@ def digest_figures(
     counts = _from_rollup(first, last) if from_rollup else _from_rows(first, last)
     rows = []
     for name, label in FIGURES:
-        cells = [shown(counts.get(m.pk, {}).get(name, 0)) for m in municipalities]
-        cells.append(shown(sum(c.get(name, 0) for c in counts.values())))
-        rows.append(FigureRow(label=str(label), cells=cells))
+        # The statistics app's rules, as on the dashboards: small counts appear as "< 5", and a
+        # municipality is hidden as "x" when the region minus it would give a small number away.
+        parts = {m.pk: counts.get(m.pk, {}).get(name, 0) for m in municipalities}
+        total = sum(c.get(name, 0) for c in counts.values())
+        protected = protect(parts, total)
+        row = [protected[m.pk] for m in municipalities] + [shown(total)]
+        rows.append(FigureRow(label=str(label), cells=row))
     return rows, from_rollup
 
 
@@ -186,6 +181,7 @@ def digest_context(
         "figures_last": last,
         "figures_from_rollup": from_rollup,
         "small": SMALL,
+        "hidden": HIDDEN,
         "dashboard_url": _absolute("dashboard:index"),
         "visits_url": _absolute("visits:list"),
     }

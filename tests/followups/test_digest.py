@@ -115,7 +115,7 @@ def test_figures_come_from_the_roll_up_once_it_covers_the_week(alderman, heusden
         rolled_up_at=stamp,
     )  # fmt: skip
     DailyFigures.objects.create(
-        municipality=waalwijk, day=D(2026, 11, 22), clicks=9, rolled_up_at=stamp
+        municipality=waalwijk, day=D(2026, 11, 22), clicks=9, visits_held=2, rolled_up_at=stamp
     )
     DailyFigures.objects.create(  # this week: not last week's
         municipality=heusden, day=D(2026, 11, 23), visits_held=50, rolled_up_at=stamp
@@ -125,7 +125,8 @@ def test_figures_come_from_the_roll_up_once_it_covers_the_week(alderman, heusden
 
     assert context["figures_from_rollup"] is True
     figures = figures_by_label(context)
-    assert figures["Bedrijfsbezoeken gehouden"] == [7, 7]
+    # Region 9 minus Heusden 7 would show that Waalwijk held 2: Heusden is hidden too.
+    assert figures["Bedrijfsbezoeken gehouden"] == ["x", 9]
     assert figures["Banen gevonden"] == [6, 6]
     assert figures["Klikken"] == [0, 9]
 
