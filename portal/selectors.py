@@ -1,9 +1,11 @@
 """Reads for the employer portal: the anonymised candidate profile, impact figures and visits.
 
-The anonymised profile is built field by field from an allow-list: it never touches the BSN,
-the benefit, the limitations, the birth date or the full name. Contact details are added only
-when the job seeker agreed to this introduction (the caseworker recorded it on the proposal) and
-the job seeker's consent to introductions is valid today.
+The anonymised profile is the pipeline's (``placements.selectors.anonymised_profile``, an
+allow-list that never touches the BSN, the benefit, the limitations, the birth date or the full
+name), plus what the portal adds: the proposal, the distance to the work, the answer. Contact
+details are added only when the job seeker agreed to this introduction (the caseworker recorded it
+on the proposal) AND the job seeker's consent to introductions is valid today: a withdrawn
+consent hides them again.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from placements.models import (
     Proposal,
     ProposalAnswer,
 )
+from placements.selectors import anonymised_profile as pipeline_profile
 from visits.models import Visit, VisitStatus
 
 
@@ -47,9 +50,11 @@ class CandidateProfile:
     skills: list[str]
     interests: list[str]
     hours_available: int
-    area: str  # four-digit postcode area and place, never the full postcode
+    area: str  # the place, never the postcode
     distance_km: int | None
     has_driving_licence: bool
+    education_level: str
+    dutch_level: str
     motivation: str
     answer: str
     answer_display: str
@@ -79,17 +84,11 @@ def candidate_queryset(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     )
 
 
-def _area(postcode: str) -> str:
-    found = geo.area(postcode)
-    if found is None:
-        return geo.pc4(postcode) or ""
-    return f"{found.pc4} {found.place}"
-
-
 def anonymised_profile(proposal: Proposal) -> CandidateProfile:
     """The profile of a proposal fetched through ``candidate_queryset``."""
     person = proposal.jobseeker
     opening = proposal.opening
+    base = pipeline_profile(person, skills=person.skills.all(), interests=person.interests.all())
     distance = geo.distance_km(person.postcode, opening.work_postcode)
     contact = None
     if proposal.introduction_agreed and getattr(proposal, "introduction_consent", False):
@@ -98,15 +97,17 @@ def anonymised_profile(proposal: Proposal) -> CandidateProfile:
         )
     return CandidateProfile(
         proposal_id=proposal.pk,
-        display_name=person.initials_name,
+        display_name=base["display_name"],
         opening_title=opening.title,
         opening_kind=opening.get_kind_display(),
-        skills=[s.name for s in person.skills.all()],
-        interests=[s.name for s in person.interests.all()],
-        hours_available=person.hours_available,
-        area=_area(person.postcode),
+        skills=base["skills"],
+        interests=base["interests"],
+        hours_available=base["hours_available"],
+        area=base["area"],
         distance_km=round(distance) if distance is not None else None,
-        has_driving_licence=person.has_driving_licence,
+        has_driving_licence=base["has_driving_licence"],
+        education_level=base["education_level"],
+        dutch_level=base["dutch_level"],
         motivation=proposal.motivation,
         answer=proposal.answer,
         answer_display=proposal.get_answer_display(),

@@ -29,6 +29,8 @@ class CandidateSerializer(serializers.Serializer):
     area = serializers.CharField()
     distance_km = serializers.IntegerField(allow_null=True)
     has_driving_licence = serializers.BooleanField()
+    education_level = serializers.CharField()
+    dutch_level = serializers.CharField()
     motivation = serializers.CharField()
     answer = serializers.CharField()
     answer_reason = serializers.CharField()

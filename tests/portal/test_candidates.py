@@ -41,8 +41,8 @@ def test_candidate_page_shows_the_anonymised_profile_only(client, employer_conta
         assert "Fatima Z." in html
         assert "Heftruck" in html and "Sleutelen aan brommers" in html
         assert "28 uur per week" in html
-        assert "5171" in html  # the area, not the full postcode
-        assert "5171 AB" not in html
+        assert "Kaatsheuvel" in html  # the place, not the postcode
+        assert "5171" not in html
         assert "km" in html
         assert_nothing_sensitive(html)
 
@@ -57,7 +57,8 @@ def test_candidate_api_shows_the_anonymised_profile_only(client, employer_contac
     assert profile["contact"] is None
     assert set(profile) == {
         "id", "display_name", "opening_title", "opening_kind", "skills", "interests",
-        "hours_available", "area", "distance_km", "has_driving_licence", "motivation", "answer",
+        "hours_available", "area", "distance_km", "has_driving_licence", "education_level",
+        "dutch_level", "motivation", "answer",
         "answer_reason", "proposed_at", "contact",
     }  # fmt: skip
     assert_nothing_sensitive(listing.content.decode())
