@@ -61,27 +61,34 @@ class Column:
     height: int
     series: int
     title: str
+    hidden: bool = False
 
 
-def columns(months: list, series: list[tuple[str, str]]) -> dict:
-    """Grouped columns per month for a few series: months is [(date, {key: value})]."""
+HIDDEN_MARK = 4  # a hidden value gets a small grey mark, not a bar of its size
+
+
+def columns(months: list, shown: list, series: list[tuple[str, str]]) -> dict:
+    """Grouped columns per month for a few series: months is [(date, {key: value for the
+    length})], shown the same with the values as shown (ints, or "< 5" / "x")."""
     height = 220
     bottom = height - 30
     top_value = max([v[k] for _m, v in months for k, _l in series] + [1])
     slot = max(WIDTH // max(len(months), 1), 8)
     col_width = max((slot - 4) // max(len(series), 1), 2)
     cols, labels = [], []
-    every = max(1, len(months) // 12)
-    for i, (month, values) in enumerate(months):
+    every = max(1, -(-len(months) // 8))
+    for i, ((month, values), (_m, cells)) in enumerate(zip(months, shown, strict=True)):
         for s, (key, label) in enumerate(series):
-            h = round((bottom - 10) * values[key] / top_value)
+            hidden = not isinstance(cells[key], int)
+            h = HIDDEN_MARK if hidden else round((bottom - 10) * values[key] / top_value)
             cols.append(
                 Column(
                     x=i * slot + 2 + s * col_width,
                     y=bottom - h,
                     height=h,
                     series=s,
-                    title=f"{formats.date_format(month, 'M Y')}: {label}",
+                    title=f"{formats.date_format(month, 'F Y')}, {label}: {cells[key]}",
+                    hidden=hidden,
                 )
             )
         if i % every == 0:

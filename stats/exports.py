@@ -25,6 +25,7 @@ class Table:
     title: str
     header: list[str]
     rows: list[list[object]]
+    numeric: bool = True
 
 
 def period_label(report: Report) -> str:
@@ -76,7 +77,12 @@ def report_tables(report: Report) -> list[Table]:
             [figure, value],
             [[label, shown] for _k, label, shown in report.details],
         ),
-        Table(_("Legend"), [_("Sign"), _("Meaning")], [[s, str(m)] for s, m in sup.LEGEND]),
+        Table(
+            _("Legend"),
+            [_("Sign"), _("Meaning")],
+            [[s, str(m)] for s, m in sup.LEGEND],
+            numeric=False,
+        ),
     ]
     for table in tables:
         table.title = str(table.title)

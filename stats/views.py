@@ -51,7 +51,7 @@ def index(request):
         "funnel_chart": charts.hbars([(label, raw, s) for _k, label, raw, s in report.funnel]),
         "routes_chart": charts.hbars([(label, raw, s) for _k, label, raw, s in report.routes]),
         "trend_chart": charts.columns(
-            report.trend_raw, [(key, labels[key]) for key in TREND_CHART]
+            report.trend_raw, report.trend, [(key, labels[key]) for key in TREND_CHART]
         ),
         "legend": sup.LEGEND,
         "state": RollupState.objects.filter(pk=1).first(),
