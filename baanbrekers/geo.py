@@ -51,6 +51,11 @@ def areas() -> dict[str, PostcodeArea]:
         }
 
 
+def areas_in_municipality(cbs_code: str) -> list[PostcodeArea]:
+    """The postcode areas of one municipality (e.g. "GM0809"), in postcode order."""
+    return sorted((a for a in areas().values() if a.cbs_code == cbs_code), key=lambda a: a.pc4)
+
+
 def pc4(postcode: str | None) -> str | None:
     """The four digits of a postcode ('5171 AB', '5171ab' or '5171'), or None."""
     match = _PC4.match(postcode or "")

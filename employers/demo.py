@@ -801,7 +801,7 @@ def seed(ctx: DemoContext) -> None:
     for kind in KINDS:
         for index, (name, code) in enumerate(kind.names):
             place, pc4 = rng.choice(PLACES[code])
-            postcode = f"{int(pc4) + rng.randint(0, 2)} {rng.choice(LETTERS)}{rng.choice(LETTERS)}"
+            postcode = f"{pc4} {rng.choice(LETTERS)}{rng.choice(LETTERS)}"
             status = [EmployerStatus.ACTIVE, EmployerStatus.ACTIVE, EmployerStatus.PROSPECT][index]
             if rng.random() < 0.08:
                 status = EmployerStatus.DORMANT

@@ -11,7 +11,7 @@ import random
 
 from django.utils import timezone
 
-from baanbrekers import crypto
+from baanbrekers import crypto, geo
 from baanbrekers.demo import DemoContext
 from baanbrekers.models import Role
 from baanbrekers.services import skills_from_names
@@ -29,11 +29,10 @@ from .models import (
 
 COUNT = 300
 
-# CBS code -> postcode digits served
+# CBS code -> the real four-digit postcode areas of the municipality (so distances work)
 POSTCODES = {
-    "GM0797": range(5250, 5257),  # Heusden
-    "GM0809": range(5170, 5177),  # Loon op Zand
-    "GM0867": range(5140, 5147),  # Waalwijk
+    code: [a.pc4 for a in geo.areas_in_municipality(code)]
+    for code in ("GM0797", "GM0809", "GM0867")  # Heusden, Loon op Zand, Waalwijk
 }
 
 FIRST_NAMES = [
@@ -203,7 +202,7 @@ def synthetic_bsn(n: int) -> str:
 def _postcode(rng: random.Random, code: str) -> str:
     letters = "ABCDEFGHJKLMNPRTVWXZ"
     pair = rng.choice(letters) + rng.choice(letters)
-    return f"{rng.choice(list(POSTCODES[code]))} {pair}"
+    return f"{rng.choice(POSTCODES[code])} {pair}"
 
 
 def seed(ctx: DemoContext) -> None:

@@ -45,3 +45,10 @@ def test_areas_within_km_contains_neighbours_and_their_distances():
     assert "1011" not in near
     assert all(d <= 10 for d in near.values())
     assert geo.areas_within_km("0000", 10) == {}
+
+
+def test_areas_in_municipality_are_the_real_ones():
+    codes = [a.pc4 for a in geo.areas_in_municipality("GM0809")]
+    assert "5171" in codes and "5175" in codes
+    assert all(geo.municipality_code_for_postcode(c) == "GM0809" for c in codes)
+    assert geo.areas_in_municipality("GM0000") == []
