@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from baanbrekers.forms import formfield_https
 from baanbrekers.models import Municipality, Role, User
 from baanbrekers.validators import normalise_postcode
 
@@ -63,6 +64,7 @@ class EmployerForm(forms.ModelForm):
     valued_skills = SkillNamesField(label=_("Competences and attitudes (tags)"))
 
     class Meta:
+        formfield_callback = formfield_https
         model = Employer
         fields = [
             "trade_name",

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from baanbrekers.forms import formfield_https
 from employers.forms import DATE, TEXTAREA, SkillNamesField, clean_postcode_value
 from employers.models import Employer, EmployerContact, Opening, Referral
 from placements.models import EvaluationMoment, ProposalAnswer
@@ -52,6 +53,7 @@ class StoryForm(forms.ModelForm):
     valued_skills = SkillNamesField(label=_("Competences and attitudes you look for"))
 
     class Meta:
+        formfield_callback = formfield_https
         model = Employer
         fields = [
             "story_what",
