@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
 PIP_FLAGS ?= --quiet --disable-pip-version-check
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint fmt migrations-check check-deploy compose-check messages frontend ci clean
+.PHONY: help run test lint fmt migrations-check check-deploy compose-check schema-check messages frontend ci clean
 
 help:
 	@echo "make run               platform with demo data on http://127.0.0.1:8000 (embedded PostgreSQL and Redis unless DATABASE_URL/REDIS_URL are set)"
@@ -18,6 +18,7 @@ help:
 	@echo "make migrations-check  fail when a model change has no migration"
 	@echo "make check-deploy      Django's deployment checks with production settings"
 	@echo "make compose-check     validate docker-compose.yml"
+	@echo "make schema-check      the OpenAPI schema generates without warnings and validates"
 	@echo "make messages          update and compile the Dutch translations"
 	@echo "make frontend          refresh the NL Design System CSS and htmx (needs npm)"
 
@@ -59,6 +60,9 @@ check-deploy: $(VENV)/.test-deps
 	BLIND_INDEX_KEY=$${BLIND_INDEX_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))')} \
 	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/baanbrekers} \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+schema-check: $(VENV)/.test-deps
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 compose-check:
 	SECRET_KEY=$${SECRET_KEY:-validation-only} FIELD_ENCRYPTION_KEYS=validation-only BLIND_INDEX_KEY=validation-only docker-compose -f docker-compose.yml config --quiet
