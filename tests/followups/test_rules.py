@@ -6,6 +6,7 @@ import psycopg
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from baanbrekers.models import FollowUp, FollowUpStatus, Role
 from baanbrekers.services import followup_schedule
@@ -201,11 +202,14 @@ def test_an_employer_without_contact_for_90_days_is_flagged_to_its_owner(casewor
     ContactMomentFactory(employer=employer, happened_at=local(2026, 8, 1, 10))
     apply(local(2026, 10, 29, 23, 59))
     assert rows(rules.KIND_EMPLOYER_NO_CONTACT) == []
-    apply(local(2026, 10, 30, 0, 1))
+    with translation.override("en"):
+        apply(local(2026, 10, 30, 0, 1))
     [followup] = rows(rules.KIND_EMPLOYER_NO_CONTACT)
     assert followup.due_on == D(2026, 10, 30)  # 1 August + 90 days
     assert followup.assignee == caseworker
-    assert "01-08-2026" in followup.body
+    # Stored in Dutch, as it will be mailed and listed, whatever language the worker runs in.
+    assert followup.title == f"Al 90 dagen geen contact met {employer.trade_name}"
+    assert followup.body == "Het laatste contactmoment was op 01-08-2026."
 
 
 def test_a_new_contact_cancels_the_reminder_and_sets_the_next_date(caseworker):
