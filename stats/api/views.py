@@ -20,7 +20,8 @@ class CanSeeStats(permissions.BasePermission):
 
 
 def _cells(items) -> dict:
-    return {key: shown for key, _label, *rest in items for shown in rest[-1:]}
+    """{key: value as shown} from the report's (key, label, ..., shown) tuples."""
+    return {item[0]: item[-1] for item in items}
 
 
 class StatsViewSet(viewsets.ViewSet):
