@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from baanbrekers import crypto
 from baanbrekers.access import sees_all_municipalities
+from baanbrekers.followups import followups_reassign
 from baanbrekers.models import AuditAction, FollowUp, FollowUpStatus, User
 from baanbrekers.services import audit_record, followup_schedule, skills_from_names
 
@@ -150,6 +151,13 @@ def jobseeker_update(
         with transaction.atomic():
             if changed:
                 jobseeker.save(update_fields=[*changed, "updated_at"])
+            if "caseworker" in changed:
+                # Open follow-ups about this person move with them to the new caseworker.
+                followups_reassign(
+                    subject=jobseeker,
+                    old_assignee=stored.caseworker,
+                    new_assignee=jobseeker.caseworker,
+                )
             for relation, names in (("skills", skill_names), ("interests", interest_names)):
                 if names is None:
                     continue

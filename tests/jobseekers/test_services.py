@@ -223,3 +223,26 @@ def test_note_add_refuses_an_empty_note(caseworker_heusden, heusden_person):
     )
     assert note.author == caseworker_heusden
     assert AuditEvent.objects.get().detail == {"note_id": note.pk}
+
+
+def test_open_followups_move_with_the_job_seeker_to_the_new_caseworker(
+    caseworker_heusden, coordinator, heusden
+):
+    from baanbrekers.services import followup_schedule
+
+    person = JobSeekerFactory(municipality=heusden, caseworker=caseworker_heusden)
+    today = datetime.date.today()
+    open_one = followup_schedule(
+        kind="test.call", subject=person, due_on=today, title="Bellen", assignee=caseworker_heusden
+    )
+    done_one = followup_schedule(
+        kind="test.done", subject=person, due_on=today, title="Klaar", assignee=caseworker_heusden
+    )
+    FollowUp.objects.filter(pk=done_one.pk).update(status=FollowUpStatus.DONE)
+
+    services.jobseeker_update(jobseeker=person, user=coordinator, data={"caseworker": coordinator})
+
+    open_one.refresh_from_db()
+    done_one.refresh_from_db()
+    assert open_one.assignee == coordinator
+    assert done_one.assignee == caseworker_heusden  # history stays as it was
