@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -119,6 +120,9 @@ class Employer(models.Model):
 
     def __str__(self):
         return self.trade_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("employers:detail", args=[self.pk])
 
 
 class EmployerContact(models.Model):

@@ -6,6 +6,7 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from employers.models import Employer, EmployerContact
@@ -87,6 +88,9 @@ class Visit(models.Model):
 
     def __str__(self):
         return f"{self.employer} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("visits:detail", args=[self.pk])
 
     @property
     def ends_at(self) -> datetime.datetime:

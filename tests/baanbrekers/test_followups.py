@@ -133,3 +133,24 @@ def test_coordinator_sees_failed_followups(client, coordinator, heusden, today):
     client.force_login(coordinator)
     html = client.get(reverse("followups") + "?show=failed").content.decode()
     assert "Bedank de werkgever" in html and "no recipient" in html
+
+
+def test_the_mail_links_to_the_record_and_keeps_plain_text_plain(
+    caseworker_heusden, heusden, today
+):
+    from tests.employers.factories import EmployerFactory
+
+    employer = EmployerFactory(municipality=heusden, trade_name="Smit & Zonen")
+    followup_schedule(
+        kind="test.link",
+        subject=employer,
+        due_on=today,
+        title="Bel Smit & Zonen",
+        assignee=caseworker_heusden,
+    )
+    followups_send_due()
+    outbox_deliver()
+    [message] = mail.outbox
+    assert f"http://127.0.0.1:8000/employers/{employer.pk}/" in message.body
+    assert "Smit & Zonen" in message.body and "&amp;" not in message.body
+    assert "&amp;" not in message.subject
