@@ -259,14 +259,47 @@ def build_report(
     visible: list[Municipality],
     region_name: str,
 ) -> Report:
+    """Everything shown for ``area`` (None: the region) with suppression applied once, here.
+
+    A municipality's figure hidden as "x" in the comparison (so that the rest of the region
+    cannot be worked out) stays hidden wherever else that figure appears: its headline, funnel
+    step, details, and the months and routes that would add up to it.
+    """
     per_municipality = figures_per_municipality(period)
     region = Figures.empty()
     for figures in per_municipality.values():
         region.add(figures)
     mine = per_municipality.get(area.pk, Figures.empty()) if area else region
 
-    headlines = [(key, label, sup.shown(_value(mine, key))) for key, label in HEADLINES]
-    outflow = mine.period["outflow"]
+    comparison_cells = {}
+    for key, _label in COMPARISON:
+        parts = {m.pk: _value(per_municipality.get(m.pk, Figures.empty()), key) for m in visible}
+        comparison_cells[key] = sup.protect(parts, _value(region, key))
+    comparison = [
+        (m.name, {key: comparison_cells[key][m.pk] for key, _l in COMPARISON}) for m in visible
+    ]
+    comparison.append(
+        (region_name, {key: sup.shown(_value(region, key)) for key, _l in COMPARISON})
+    )
+    # The headlines "since the start" are not in the comparison but follow the same rule.
+    protected = dict(comparison_cells)
+    for key, _label in HEADLINES:
+        if key not in protected:
+            parts = {
+                m.pk: _value(per_municipality.get(m.pk, Figures.empty()), key) for m in visible
+            }
+            protected[key] = sup.protect(parts, _value(region, key))
+    hidden = {
+        key
+        for key, cells in protected.items()
+        if area is not None and cells.get(area.pk) == sup.HIDDEN
+    }
+
+    def cell(key: str, raw: int) -> int | str:
+        return sup.HIDDEN if key in hidden and raw else sup.shown(raw)
+
+    headlines = [(key, label, cell(key, _value(mine, key))) for key, label in HEADLINES]
+    outflow = mine.period["outflow"] if "outflow" not in hidden else 0
     saved = sup.shown_derived(mine.benefit_saved, outflow)
     if isinstance(saved, int):
         saved = "€ " + formats.number_format(saved, force_grouping=True)
@@ -296,11 +329,14 @@ def build_report(
     funnel = []
     for key, label in FUNNEL:
         raw = _value(mine, key)
-        funnel.append((key, label, raw, sup.shown(raw)))
-    funnel = [(k, label, _bar_value(s, raw), s) for k, label, raw, s in funnel]
+        shown = cell(key, raw)
+        funnel.append((key, label, _bar_value(shown, raw), shown))
 
     route_raw = {f: mine.period[f] for f in JOB_FIELDS}
-    route_shown = sup.protect(route_raw, mine.jobs)
+    if "jobs" in hidden:
+        route_shown = {f: sup.HIDDEN if n else 0 for f, n in route_raw.items()}
+    else:
+        route_shown = sup.protect(route_raw, mine.jobs)
     routes = [
         (f, ROUTE_LABELS[f], _bar_value(route_shown[f], route_raw[f]), route_shown[f])
         for f in JOB_FIELDS
@@ -310,25 +346,17 @@ def build_report(
     trend_shown_cols = {}
     for key, _label in TREND:
         raw = {month: values[key] for month, values in months}
-        trend_shown_cols[key] = sup.protect(raw, sum(raw.values()))
+        if key in hidden:
+            trend_shown_cols[key] = {m: sup.HIDDEN if n else 0 for m, n in raw.items()}
+        else:
+            trend_shown_cols[key] = sup.protect(raw, sum(raw.values()))
     trend = [(month, {k: trend_shown_cols[k][month] for k, _l in TREND}) for month, _v in months]
     trend_raw = [
         (month, {k: _bar_value(trend_shown_cols[k][month], values[k]) for k, _l in TREND})
         for month, values in months
     ]
-    trend_totals = {k: sup.shown(sum(v[k] for _m, v in months)) for k, _l in TREND}
-
-    comparison_cells = {}
-    for key, _label in COMPARISON:
-        parts = {m.pk: _value(per_municipality.get(m.pk, Figures.empty()), key) for m in visible}
-        comparison_cells[key] = sup.protect(parts, _value(region, key))
-    comparison = [
-        (m.name, {key: comparison_cells[key][m.pk] for key, _l in COMPARISON}) for m in visible
-    ]
-    comparison.append(
-        (region_name, {key: sup.shown(_value(region, key)) for key, _l in COMPARISON})
-    )
-    details = [(key, label, sup.shown(mine.period[key])) for key, label in DETAIL]
+    trend_totals = {k: cell(k, sum(v[k] for _m, v in months)) for k, _l in TREND}
+    details = [(key, label, cell(key, mine.period[key])) for key, label in DETAIL]
     return Report(
         period=period,
         area_name=area.name if area else region_name,
@@ -336,7 +364,7 @@ def build_report(
         estimates=estimates,
         funnel=funnel,
         routes=routes,
-        routes_total=sup.shown(mine.jobs),
+        routes_total=cell("jobs", mine.jobs),
         trend_columns=TREND,
         trend=trend,
         trend_raw=trend_raw,

@@ -10,12 +10,14 @@ shown separately (the rest of the region, for an alderman who sees only their mu
 the smallest other non-zero part is hidden too, as "x". Two hidden cells can no longer be told
 apart.
 
-Limits of rule 2: it is applied within each table, not across tables. A figure hidden as "x"
-in one table can still be shown in another (a municipality's own headline figures, or its months
-adding up to the period), so a determined reader comparing tables may work out a difference
-below 5 as a number, though never which person it is. Closing that gap fully needs either
-consistent hiding across every view of a cell or rounding (for instance to multiples of 5); that
-is a policy choice for the region's privacy officer, left open here.
+Rule 2 across views: a municipality's figure hidden as "x" in the comparison stays hidden
+wherever that figure appears for the municipality (headline, funnel, details), and so do the
+months and routes that would add up to it (stats.selectors.build_report applies this).
+What is not closed: differences between two figures that are each shown, across levels the
+tables do not put side by side, e.g. one month of a municipality against the same month of the
+region (a municipality's months are shown when it is chosen as the area). Such a difference is a
+count, never a record of a person; closing it fully needs rounding (e.g. to multiples of 5), a
+policy choice for the region's privacy officer, left open here.
 
 Derived figures follow their base: an average or share over fewer than 5 people, and the money
 saved (outflow × months × benefit, from which the outflow follows), are not shown when their

@@ -192,3 +192,38 @@ def test_printable_report(client, alderman, figures):
     response = get(client, alderman, "dashboard:report", PERIOD)
     assert response.status_code == 200
     assert "Gemeenten vergeleken" in response.text
+
+
+def test_own_figure_hidden_to_protect_the_rest_of_the_region_stays_hidden_everywhere(
+    client, alderman, heusden, waalwijk
+):
+    now = datetime.datetime.now(datetime.UTC)
+    # Heusden 10 jobs, Waalwijk 2: region 12 next to Heusden 10 would give Waalwijk's 2 away.
+    DailyFigures.objects.create(
+        municipality=heusden, day=datetime.date(2026, 2, 3), jobs_direct=6, rolled_up_at=now
+    )
+    DailyFigures.objects.create(
+        municipality=heusden, day=datetime.date(2026, 3, 3), jobs_visit=4, rolled_up_at=now
+    )
+    DailyFigures.objects.create(
+        municipality=waalwijk, day=datetime.date(2026, 3, 3), jobs_direct=2, rolled_up_at=now
+    )
+    params = {"start": "2026-01", "end": "2026-06"}
+    region = get(client, alderman, params=params).context["report"]
+    assert dict(region.comparison)["Heusden"]["jobs"] == "x"
+    assert dict(region.comparison)["Regio (alle gemeenten)"]["jobs"] == 12
+
+    own = get(client, alderman, params={**params, "area": "GM0797"}).context["report"]
+    headlines = {k: s for k, _l, s in own.headlines}
+    assert headlines["jobs"] == headlines["jobs_since_start"] == "x"
+    assert {k: s for k, _l, _r, s in own.funnel}["jobs"] == "x"
+    assert {k: s for k, _l, _r, s in own.routes} == {
+        "jobs_visit": "x",
+        "jobs_placement": 0,
+        "jobs_buddy": 0,
+        "jobs_referral": 0,
+        "jobs_direct": "x",
+    }
+    assert own.routes_total == "x"
+    assert [cells["jobs"] for _m, cells in own.trend] == [0, "x", "x", 0, 0, 0]
+    assert own.trend_totals["jobs"] == "x"
