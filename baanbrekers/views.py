@@ -2,7 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -70,4 +72,10 @@ def followup_done(request, pk):
     if request.htmx:
         return render(request, "followups/_row.html", {"followup": followup})
     messages.success(request, _("Marked as done."))
-    return redirect(request.POST.get("next") or "followups")
+    # Back to the list the user came from, but never to another site (open redirect).
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("followups")
+    return redirect(target)

@@ -116,6 +116,29 @@ def test_nobody_marks_someone_elses_followup(
     assert followup.status == FollowUpStatus.PENDING
 
 
+@pytest.mark.parametrize(
+    "target", ["https://evil.example.org/phish", "//evil.example.org/", "\\\\evil.example.org"]
+)
+def test_marking_a_followup_done_never_redirects_to_another_site(
+    client, caseworker_heusden, heusden, today, target
+):
+    followup = schedule(heusden, caseworker_heusden, today)
+    client.force_login(caseworker_heusden)
+    response = client.post(reverse("followup-done", args=[followup.pk]), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("followups")
+
+
+def test_marking_a_followup_done_returns_to_the_page_it_came_from(
+    client, caseworker_heusden, heusden, today
+):
+    followup = schedule(heusden, caseworker_heusden, today)
+    client.force_login(caseworker_heusden)
+    back = reverse("followups") + "?show=mine&page=2"
+    response = client.post(reverse("followup-done", args=[followup.pk]), {"next": back})
+    assert response["Location"] == back
+
+
 @pytest.mark.parametrize("who", ["alderman", "employer_contact_a"])
 def test_followup_list_is_for_back_office_roles(
     client, request, who, caseworker_heusden, heusden, today
