@@ -12,6 +12,19 @@ Which municipality a figure belongs to:
 Which day: the local (Europe/Amsterdam) date of the visit, of the proposal or its answer, the
 placement's start or end, the job's start, the buddy pairing's start or end, the introduction.
 
+Definitions:
+- outflow: a job seeker with a benefit (any type but "none") counts once, on the start of their
+  first paid job (JobOutcome);
+- days from first contact to work: from the day the job seeker entered our files (created_at)
+  to that first job, summed here so averages add up over days and municipalities;
+- still working after 6 / 12 months: JobOutcome has no end date yet, so we count, among the
+  outflow whose first job started at least 6 / 12 months before the run's reference date, those
+  whose status is still "working" (or "left"). When the follow-up check-ups record the answer
+  per job, that column should replace this proxy;
+- benefit payments saved is not stored: it is outflow × months × an average monthly benefit,
+  computed when shown (stats.selectors), so changing the assumption needs no rebuild;
+- buddy pairs count as active from their start until their end date (a paused pair too).
+
 Stocks (placements active, buddy pairs active) are not stored: they are the running sums of
 "started" minus "ended" up to a day, which keeps every stored row a pure count of that day.
 """
