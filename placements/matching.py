@@ -2,20 +2,20 @@
 
 How it works, in two steps so that it stays fast at national scale:
 
-1. The database filters. Only job seekers who are active, consent today to sharing an anonymised
-   profile, have enough hours, stand on a fitting step of the participation ladder, live within
-   *their own* maximum travel distance of the work location, and have at least one skill or
-   interest that touches what the company seeks (directly or by theme) come back. The distance
-   test is done on the first four digits of the postcode against the offline postcode table
-   (``baanbrekers.geo``), in distance bands, and made exact in Python afterwards. The skill test
-   is a semi-join on the M2M tables' ``skill_id`` index.
-2. Python scores what is left: direct competences sought (a skill counts fully, a hobby for
-   0.6), competences the employer values, and *themes* shared with the company story
-   (a cook who tinkers with mopeds has the theme "technical" through a hobby; a technical company
-   has it through its story and competences). A click with the company during a visit
-   (``visits.Click``) adds a bonus. Each match carries a plain Dutch explanation
-   ("koken, sleutelen aan brommers (hobby) → techniek; 6 km; 24 uur beschikbaar") and the gap:
-   the competences sought that the person does not have yet.
+1. The database filters. Only job seekers who are active, have enough hours, stand on a fitting
+   step of the participation ladder and live within *their own* maximum travel distance of the
+   work location come back, each with their skill ids and whether they consent today to sharing
+   an anonymised profile. The distance test is done on the first four digits of the postcode
+   against the offline postcode table (``baanbrekers.geo``), in distance bands, and made exact
+   in Python afterwards.
+2. Python drops those without consent or without any skill or interest that touches what the
+   company seeks (directly or by theme), and scores the rest: direct competences sought (a
+   skill counts fully, a hobby for 0.6), competences the employer values, and *themes* shared
+   with the company story (a cook who tinkers with mopeds has the theme "technical" through a
+   hobby; a technical company has it through its story and competences). A click with the
+   company during a visit (``visits.Click``) adds a bonus. Only the top of the list is
+   explained: a plain Dutch explanation ("koken, sleutelen aan brommers (hobby) → techniek;
+   6 km; 24 uur beschikbaar") and the gap: the competences sought that the person lacks yet.
 
 ``benchmarks/matching.py`` measures step 1 and 2 against 100,000 synthetic job seekers.
 """
@@ -269,8 +269,12 @@ def score_profile(
     distance_km: float | None,
     max_travel_km: float | None,
     hours: int | None = None,
+    explain: bool = True,
 ) -> tuple[int, str, list[str]]:
-    """Score 0–100, a plain Dutch explanation and the gap, from ids alone (no queries)."""
+    """Score 0–100, a plain Dutch explanation and the gap, from ids alone (no queries).
+
+    With ``explain=False`` only the score is computed (explanation and gap empty): ranking
+    scores everyone and explains only the few it shows."""
     skills, interests = set(skills), set(interests) - set(skills)
     hobby_only = interests
 
@@ -296,6 +300,8 @@ def score_profile(
     )
     if distance_km is not None and max_travel_km:
         score += WEIGHT_DISTANCE * max(0.0, 1 - distance_km / max_travel_km)
+    if not explain:
+        return round(min(score, 100)), "", []
 
     # Explanation: what they do (skills first), the hobbies that count, and where it leads.
     matched_skills = [s for s in skills if s in wanted or skill_themes[s]]
@@ -386,20 +392,27 @@ def _candidate_rows(opening: Opening, company: CompanyProfile, base: QuerySet | 
         return qs.none(), {}
     skills_through = JobSeeker.skills.through
     interests_through = JobSeeker.interests.through
-    qs = qs.filter(
-        Q(pk__in=skills_through.objects.filter(skill_id__in=relevant).values("jobseeker_id"))
-        | Q(pk__in=interests_through.objects.filter(skill_id__in=relevant).values("jobseeker_id"))
-    )
+    # The consent test is a column, not a WHERE EXISTS: PostgreSQL would turn the latter into a
+    # hash join over every consent in the country; as a column it is one index lookup per row
+    # that passed the cheap filters above. Rows without consent are dropped right after.
     consent = Consent.objects.valid(ConsentKind.SHARE_PROFILE).filter(jobseeker=OuterRef("pk"))
-    qs = qs.filter(Exists(consent))
     qs = qs.annotate(
+        shares_profile=Exists(consent),
         skill_ids=ArraySubquery(
             skills_through.objects.filter(jobseeker_id=OuterRef("pk")).values("skill_id")
         ),
         interest_ids=ArraySubquery(
             interests_through.objects.filter(jobseeker_id=OuterRef("pk")).values("skill_id")
         ),
-    ).values_list("pk", "pc4", "max_travel_km", "hours_available", "skill_ids", "interest_ids")
+    ).values_list(
+        "pk",
+        "pc4",
+        "max_travel_km",
+        "hours_available",
+        "skill_ids",
+        "interest_ids",
+        "shares_profile",
+    )
     return qs.order_by(), relevant
 
 
@@ -416,13 +429,14 @@ def rank_jobseekers_for_opening(
 ) -> list[Match]:
     """The best-fitting job seekers for an opening, best first.
 
-    ``base`` narrows the people considered (the user's visible job seekers). Four queries
-    whatever the number of people: the candidates with their skill ids, the vocabulary for
-    themes, the names for the explanation, and the top people themselves.
+    ``base`` narrows the people considered (the user's visible job seekers). A fixed number of
+    queries whatever the number of people: the vocabulary for themes, the candidates with their
+    skill ids and consent, the skill names, the clicks, the top people and their proposals.
+    Everyone left is scored; only the top ``limit`` are explained.
     """
     employer = opening.employer
     company = company_profile(employer, opening)
-    rows, _relevant = _candidate_rows(opening, company, base)
+    rows, relevant = _candidate_rows(opening, company, base)
     work_area = geo.area(opening.work_postcode)
     scored = []
     all_ids: set[int] = set()
@@ -432,45 +446,58 @@ def rank_jobseekers_for_opening(
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
         fetched = list(rows)
-    for _pk, _pc4, _max, _hours, skill_ids, interest_ids in fetched:
-        all_ids.update(skill_ids)
-        all_ids.update(interest_ids)
+    fetched = [row for row in fetched if row[6] and relevant.intersection(row[4] + row[5])]
+    for row in fetched:
+        all_ids.update(row[4])
+        all_ids.update(row[5])
     names = _skill_names(all_ids | company.sought | company.valued)
     clicked = _clicked_with(employer)
     areas = geo.areas()
-    for pk, pc4, max_travel, hours, skill_ids, interest_ids in fetched:
+    for pk, pc4, max_travel, hours, skill_ids, interest_ids, _consent in fetched:
         home = areas.get(pc4)
         if home is None or work_area is None:
             continue
         d = geo.haversine_km(home.lat, home.lon, work_area.lat, work_area.lon)
         if d > max_travel:
             continue
-        score, explanation, gap = score_profile(
+        score, _text, _gap = score_profile(
             company=company,
             skills=skill_ids,
             interests=interest_ids,
             names=names,
             distance_km=d,
             max_travel_km=max_travel,
-            hours=hours,
+            explain=False,
         )
         if pk in clicked:
             score = min(100, score + CLICK_BONUS)
-            explanation = _("click during a company visit") + "; " + explanation
-        scored.append((pk, Match(score, explanation, gap, d, hours, opening=opening)))
-    scored.sort(key=lambda pair: (-pair[1].score, pair[1].distance_km))
+        scored.append(
+            (pk, Match(score, "", [], d, hours, opening=opening), skill_ids, interest_ids)
+        )
+    scored.sort(key=lambda item: (-item[1].score, item[1].distance_km))
     top = scored[:limit]
-    # Only the people shown are loaded as objects: one query for the top, one for proposals.
-    people = JobSeeker.objects.in_bulk([pk for pk, _match in top])
+    # Only the people shown are explained and loaded as objects.
+    people = JobSeeker.objects.in_bulk([item[0] for item in top])
     proposed = set(
         opening.proposals.filter(jobseeker_id__in=list(people)).values_list(
             "jobseeker_id", flat=True
         )
     )
-    for pk, match in top:
+    for pk, match, skill_ids, interest_ids in top:
+        _score, match.explanation, match.gap = score_profile(
+            company=company,
+            skills=skill_ids,
+            interests=interest_ids,
+            names=names,
+            distance_km=match.distance_km,
+            max_travel_km=people[pk].max_travel_km,
+            hours=match.hours_available,
+        )
+        if pk in clicked:
+            match.explanation = _("click during a company visit") + "; " + match.explanation
         match.jobseeker = people[pk]
         match.already_proposed = pk in proposed
-    return [match for _pk, match in top]
+    return [item[1] for item in top]
 
 
 def rank_openings_for_jobseeker(
