@@ -159,17 +159,20 @@ class ReportForm(forms.Form):
         help_text=_("Enter them as openings on the employer's page too."),
     )
 
-    def __init__(self, *args, jobseekers, **kwargs):
+    def __init__(self, *args, jobseekers, in_region: set[int] | None = None, **kwargs):
+        """``in_region``: the job seekers the user may see by full name (None: all); the others
+        are labelled by first name and initial."""
         super().__init__(*args, **kwargs)
         self.jobseekers = list(jobseekers)
         for js in self.jobseekers:
+            name = js if in_region is None or js.pk in in_region else js.initials_name
             self.fields[f"click_{js.pk}"] = forms.BooleanField(
                 label=_("Click: %(name)s and the company are interested in each other")
-                % {"name": js},
+                % {"name": name},
                 required=False,
             )
             self.fields[f"note_{js.pk}"] = forms.CharField(
-                label=_("Note on the click with %(name)s") % {"name": js},
+                label=_("Note on the click with %(name)s") % {"name": name},
                 required=False,
                 max_length=1000,
             )

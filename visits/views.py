@@ -91,6 +91,11 @@ def visit_list(request):
     )
 
 
+def _in_region(user, jobseeker_ids) -> set[int]:
+    """Which of these job seekers the user may see by full name."""
+    return set(visible_jobseekers(user).filter(pk__in=jobseeker_ids).values_list("pk", flat=True))
+
+
 def _detail_context(request, visit) -> dict:
     user = request.user
     staff = list(visit.staff.select_related("user").order_by("user__role", "user__first_name"))
@@ -105,7 +110,11 @@ def _detail_context(request, visit) -> dict:
     if hasattr(visit, "report"):
         context["report"] = visit.report
     if context["sees_names"]:
-        context["clicks"] = list(visit.clicks.select_related("jobseeker"))
+        # Full names of the user's own region only; others by first name and initial (a
+        # caseworker may join a visit in another municipality).
+        clicks = list(visit.clicks.select_related("jobseeker"))
+        in_region = _in_region(user, [c.jobseeker_id for c in clicks])
+        context["clicks"] = [(c, c.jobseeker_id in in_region) for c in clicks]
     context["actions"] = list(visit.actions.select_related("owner"))
     return context
 
@@ -198,11 +207,7 @@ def _signups_context(request, visit, *, error: str = "", success: str = "", form
     signups = list(
         VisitSignUp.objects.filter(visit=visit).select_related("jobseeker", "signed_up_by")
     )
-    in_region = set(
-        visible_jobseekers(request.user)
-        .filter(pk__in=[s.jobseeker_id for s in signups])
-        .values_list("pk", flat=True)
-    )
+    in_region = _in_region(request.user, [s.jobseeker_id for s in signups])
     planned = visit.status == VisitStatus.PLANNED
     return {
         "visit": visit,
@@ -318,7 +323,11 @@ def visit_report(request, pk):
     jobseekers = [
         s.jobseeker for s in VisitSignUp.objects.filter(visit=visit).select_related("jobseeker")
     ]
-    form = ReportForm(request.POST or None, jobseekers=jobseekers)
+    form = ReportForm(
+        request.POST or None,
+        jobseekers=jobseekers,
+        in_region=_in_region(request.user, [js.pk for js in jobseekers]),
+    )
     actions = ActionFormSet(request.POST or None, prefix="actions")
     if request.method == "POST" and form.is_valid() and actions.is_valid():
         try:

@@ -417,3 +417,62 @@ def test_alderman_cannot_cancel_or_sign_up(client, alderman, visit):
     assert response.status_code == 404
     visit.refresh_from_db()
     assert visit.status == VisitStatus.PLANNED and not visit.signups.exists()
+
+
+# --- A caseworker who joins a visit outside their region ------------------------------------
+
+
+@pytest.fixture
+def visit_with_someone_of_waalwijk(
+    waalwijk_visit, waalwijk, caseworker_heusden, caseworker_waalwijk
+):
+    """A Waalwijk visit that the Heusden caseworker joins, with a Waalwijk job seeker who came
+    and clicked with the company."""
+    from visits import services
+
+    fatima = jobseeker_with_consent(
+        municipality=waalwijk, first_name="Fatima", last_name="Verborgenhuis"
+    )
+    services.visit_jobseeker_sign_up(
+        visit=waalwijk_visit, jobseeker=fatima, signed_up_by=caseworker_waalwijk
+    )
+    waalwijk_visit.staff.create(user=caseworker_heusden)
+    return waalwijk_visit, fatima
+
+
+def test_caseworker_joining_a_visit_elsewhere_sees_clicks_of_other_regions_by_initials_only(
+    client, caseworker_heusden, caseworker_waalwijk, visit_with_someone_of_waalwijk
+):
+    from visits import services
+
+    visit, fatima = visit_with_someone_of_waalwijk
+    Visit.objects.filter(pk=visit.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=2))
+    visit.refresh_from_db()
+    services.visit_report_save(
+        visit=visit,
+        written_by=caseworker_waalwijk,
+        learnt="Veel geleerd",
+        new_openings="",
+        story_field="",
+        clicks=[services.ClickInput(fatima, "Proefdag")],
+        actions=[],
+    )
+    client.force_login(caseworker_heusden)
+    body = client.get(reverse("visits:detail", args=[visit.pk])).content.decode()
+    assert "Fatima V." in body and "Proefdag" in body
+    assert "Verborgenhuis" not in body
+    # Her own caseworker still sees her full name.
+    client.force_login(caseworker_waalwijk)
+    body = client.get(reverse("visits:detail", args=[visit.pk])).content.decode()
+    assert "Fatima Verborgenhuis" in body
+
+
+def test_caseworker_joining_a_visit_elsewhere_writes_the_report_without_other_regions_names(
+    client, caseworker_heusden, visit_with_someone_of_waalwijk
+):
+    visit, fatima = visit_with_someone_of_waalwijk
+    Visit.objects.filter(pk=visit.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=2))
+    client.force_login(caseworker_heusden)
+    body = client.get(reverse("visits:report", args=[visit.pk])).content.decode()
+    assert f'name="click_{fatima.pk}"' in body and "Fatima V." in body
+    assert "Verborgenhuis" not in body
