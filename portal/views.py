@@ -173,7 +173,9 @@ def switch(request):
     employer = switch_employer(request, request.POST.get("employer"))
     messages.success(request, _("You now work for %(name)s.") % {"name": employer.trade_name})
     target = request.POST.get("next") or reverse("portal:home")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+    if not url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         target = reverse("portal:home")
     return redirect(target)
 

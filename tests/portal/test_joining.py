@@ -212,6 +212,27 @@ def test_one_person_switches_between_their_companies_only(
     assert "Metaal Brouwer" not in page
 
 
+@pytest.mark.parametrize(
+    ("target", "secure", "expected"),
+    [
+        ("/portal/offers/", False, "/portal/offers/"),
+        ("https://evil.example.org/portal/", True, "/portal/"),
+        ("//evil.example.org/portal/", False, "/portal/"),
+        # From an https page, not down to plain http, even on this host.
+        ("http://testserver/portal/offers/", True, "/portal/"),
+    ],
+)
+def test_switching_company_returns_only_to_a_safe_page_of_this_site(
+    client, employer_contact_a, company_a, target, secure, expected
+):
+    client.force_login(employer_contact_a)
+    response = client.post(
+        reverse("portal:switch"), {"employer": company_a.pk, "next": target}, secure=secure
+    )
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
 def test_removing_the_link_takes_effect_at_once(client, employer_contact_a, company_a):
     client.force_login(employer_contact_a)
     assert client.get(reverse("portal:company")).status_code == 200
