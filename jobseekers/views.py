@@ -154,11 +154,15 @@ def jobseeker_create(request):
     return render(request, "jobseekers/form.html", {"form": form})
 
 
+@never_cache
 @sensitive_post_parameters("bsn")
 @require_http_methods(["GET", "POST"])
 @back_office_only
 def jobseeker_update(request, pk):
     jobseeker = jobseeker_for_user(request.user, pk)
+    if request.method == "GET":
+        # The form shows the whole file, like the detail page: the view is logged too.
+        services.jobseeker_view(jobseeker=jobseeker, user=request.user, request=request)
     form = JobSeekerForm(request.POST or None, instance=jobseeker, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

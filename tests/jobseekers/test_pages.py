@@ -249,6 +249,23 @@ def test_detail_masks_the_bsn_and_logs_the_view(client, caseworker_heusden, heus
     )
 
 
+def test_opening_the_edit_form_is_logged_as_a_view_and_not_cached(
+    client, caseworker_heusden, heusden_person
+):
+    """The edit form shows the whole file (benefit, limitations, contact), like the detail."""
+    client.force_login(caseworker_heusden)
+    response = client.get(reverse("jobseekers:update", args=[heusden_person.pk]))
+    assert response.status_code == 200
+    assert "111222333" not in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    event = AuditEvent.objects.get()
+    assert (event.action, event.actor, event.object_id) == (
+        "view",
+        caseworker_heusden,
+        str(heusden_person.pk),
+    )
+
+
 def test_show_bsn_button_swaps_in_the_value_and_logs_it(client, caseworker_heusden, heusden_person):
     client.force_login(caseworker_heusden)
     url = reverse("jobseekers:reveal_bsn", args=[heusden_person.pk])
