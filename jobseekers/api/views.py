@@ -164,6 +164,7 @@ class JobSeekerViewSet(
     def consents(self, request, pk=None):
         jobseeker = self.get_object()
         if request.method == "GET":
+            services.jobseeker_view(jobseeker=jobseeker, user=request.user, request=request)
             return Response(ConsentSerializer(jobseeker.consents.all(), many=True).data)
         serializer = ConsentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -204,6 +205,8 @@ class JobSeekerViewSet(
     def notes(self, request, pk=None):
         jobseeker = self.get_object()
         if request.method == "GET":
+            # Notes are part of the file: reading them is a logged view, as on the page.
+            services.jobseeker_view(jobseeker=jobseeker, user=request.user, request=request)
             notes = jobseeker.notes.select_related("author")
             return Response(NoteSerializer(notes, many=True).data)
         serializer = NoteSerializer(data=request.data)

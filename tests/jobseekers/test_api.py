@@ -216,6 +216,17 @@ def test_nested_consents_and_notes(client, caseworker_heusden, heusden_person):
     assert [n["text"] for n in client.get(f"{base}/notes/").json()] == ["Gebeld"]
 
 
+def test_reading_a_persons_notes_or_consents_is_logged_as_a_view(
+    client, caseworker_heusden, heusden_person
+):
+    client.force_login(caseworker_heusden)
+    base = f"{API}{heusden_person.pk}"
+    assert client.get(f"{base}/notes/").status_code == 200
+    assert client.get(f"{base}/consents/").status_code == 200
+    events = AuditEvent.objects.filter(action="view", actor=caseworker_heusden)
+    assert list(events.values_list("object_id", flat=True)) == [str(heusden_person.pk)] * 2
+
+
 def test_consent_of_another_person_cannot_be_withdrawn(client, caseworker_heusden, heusden):
     a = JobSeekerFactory(municipality=heusden)
     b = JobSeekerFactory(municipality=heusden)
