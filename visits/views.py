@@ -272,8 +272,10 @@ def visit_signup_remove(request, pk, jobseeker_pk):
         )
     except services.VisitError as exc:
         return _signups_response(request, visit, error=exc.message)
+    person = signup.jobseeker
+    name = person if person.pk in _in_region(request.user, [person.pk]) else person.initials_name
     return _signups_response(
-        request, visit, success=_("%(name)s no longer comes along.") % {"name": signup.jobseeker}
+        request, visit, success=_("%(name)s no longer comes along.") % {"name": name}
     )
 
 

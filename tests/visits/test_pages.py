@@ -476,3 +476,14 @@ def test_caseworker_joining_a_visit_elsewhere_writes_the_report_without_other_re
     body = client.get(reverse("visits:report", args=[visit.pk])).content.decode()
     assert f'name="click_{fatima.pk}"' in body and "Fatima V." in body
     assert "Verborgenhuis" not in body
+
+
+def test_removing_someone_of_another_region_does_not_reveal_their_full_name(
+    client, caseworker_heusden, visit_with_someone_of_waalwijk
+):
+    visit, fatima = visit_with_someone_of_waalwijk
+    client.force_login(caseworker_heusden)
+    url = reverse("visits:signup_remove", args=[visit.pk, fatima.pk])
+    body = client.post(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Fatima V." in body
+    assert "Verborgenhuis" not in body
