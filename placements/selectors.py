@@ -147,16 +147,3 @@ def anonymised_profile(jobseeker: JobSeeker, *, skills=None, interests=None) -> 
         "dutch_level": jobseeker.get_dutch_level_display() if jobseeker.dutch_level else "",
         "has_driving_licence": jobseeker.has_driving_licence,
     }
-
-
-def proposal_profile_for_employer(proposal: Proposal) -> dict:
-    """The anonymised profile, plus name and contact details once an introduction is agreed."""
-    profile = anonymised_profile(proposal.jobseeker)
-    if proposal.introduction_agreed:
-        person = proposal.jobseeker
-        profile["contact"] = {
-            "name": f"{person.first_name} {person.last_name}",
-            "email": person.email,
-            "phone": person.phone,
-        }
-    return profile

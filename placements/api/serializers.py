@@ -80,6 +80,10 @@ class PlacementSerializer(_ScopedMixin, serializers.ModelSerializer):
         "jobseeker": matchable_jobseekers,
         "employer": matchable_employers,
         "opening": matchable_openings,
+        # Only contacts of employers this user works with: no probing of other ids.
+        "supervisor": lambda user: EmployerContact.objects.filter(
+            employer__in=matchable_employers(user)
+        ),
     }
     jobseeker = serializers.PrimaryKeyRelatedField(queryset=JobSeeker.objects.none())
     employer = serializers.PrimaryKeyRelatedField(queryset=Employer.objects.none())
@@ -87,7 +91,7 @@ class PlacementSerializer(_ScopedMixin, serializers.ModelSerializer):
         queryset=Opening.objects.none(), required=False, allow_null=True
     )
     supervisor = serializers.PrimaryKeyRelatedField(
-        queryset=EmployerContact.objects.all(), required=False, allow_null=True
+        queryset=EmployerContact.objects.none(), required=False, allow_null=True
     )
     planned_end_date = serializers.DateField(required=False)
 

@@ -140,7 +140,7 @@ def test_api_never_includes_bsn_or_benefit(client, coordinator, records):
 
 
 def test_anonymised_profile_has_no_protected_data(records):
-    from placements.selectors import anonymised_profile, proposal_profile_for_employer
+    from placements.selectors import anonymised_profile
 
     person = records["heusden"]["proposal"].jobseeker
     person.limitations = "Rugklachten"
@@ -157,7 +157,6 @@ def test_anonymised_profile_has_no_protected_data(records):
         "has_driving_licence",
     }
     assert "Rugklachten" not in str(profile) and person.reveal_bsn() not in str(profile)
-    assert "contact" not in proposal_profile_for_employer(records["heusden"]["proposal"])
 
 
 def test_employer_contact_helpers_only_show_own_company(
@@ -183,3 +182,36 @@ def test_placement_list_uses_constant_queries(client, coordinator, django_assert
         make_placement(user=coordinator)
     with django_assert_max_num_queries(9):
         assert len(client.get("/api/v1/placements/").json()["results"]) == 6
+
+
+def test_supervisor_of_an_employer_out_of_scope_is_refused_like_a_missing_id(
+    client, caseworker_heusden, heusden_person, heusden, waalwijk
+):
+    from tests.placements.factories import EmployerContactFactory, EmployerFactory
+
+    own = EmployerFactory(municipality=heusden, postcode="5251 CD")
+    elsewhere = EmployerContactFactory(employer=EmployerFactory(municipality=waalwijk))
+    client.force_login(caseworker_heusden)
+    payload = {
+        "jobseeker": heusden_person.pk,
+        "employer": own.pk,
+        "start_date": "2026-01-05",
+        "hours_per_week": 24,
+        "learning_goals": "Vakkenvullen",
+        "insurance_arranged": True,
+    }
+    foreign = client.post(
+        "/api/v1/placements/",
+        {**payload, "supervisor": elsewhere.pk},
+        content_type="application/json",
+    )
+    missing = client.post(
+        "/api/v1/placements/",
+        {**payload, "supervisor": 987654321},
+        content_type="application/json",
+    )
+    assert foreign.status_code == missing.status_code == 400
+    # The same answer for a contact elsewhere as for one that does not exist: nothing to probe.
+    assert foreign.json()["supervisor"] == [
+        m.replace("987654321", str(elsewhere.pk)) for m in missing.json()["supervisor"]
+    ]
