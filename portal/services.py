@@ -154,10 +154,19 @@ def _link_contact(
 
 
 def invitation_accept(*, invitation: Invitation, user: User) -> EmployerContact:
-    """Links ``user`` to the invitation's employer. Refused for staff accounts, for used or
-    expired invitations. The invitation row is locked, so a double click links once."""
+    """Links ``user`` to the invitation's employer. Refused for staff accounts, for an account
+    with another email address than the one invited (a forwarded or leaked link links nobody
+    else), and for used or expired invitations. The invitation row is locked, so a double click
+    links once."""
     if not user.is_employer_contact:
         raise ValidationError(_("Only employer accounts can accept a portal invitation."))
+    if user.email.casefold() != invitation.email.casefold():
+        raise ValidationError(
+            _(
+                "This invitation was sent to another email address. Log in with that address, "
+                "or ask your contact at Baanbrekers for a new invitation."
+            )
+        )
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at is not None:

@@ -81,6 +81,16 @@ def test_anonymous_visitor_of_an_invitation_is_asked_to_sign_up_or_log_in(client
     assert reverse("account_signup") in response.content.decode()
 
 
+def test_an_invitation_links_only_the_invited_email_address(client, invitation, company_a):
+    other = make_user("meelezer@elders.example.org", Role.EMPLOYER_CONTACT)
+    client.force_login(other)
+    response = client.post(reverse("portal:invitation", kwargs={"token": invitation.token}))
+    assert response.status_code == 400
+    assert "ander e-mailadres" in response.content.decode()
+    assert not EmployerContact.objects.filter(user=other).exists()
+    Invitation.objects.get(pk=invitation.pk, accepted_at__isnull=True)  # still usable by Piet
+
+
 def test_a_wrong_token_is_a_404(client, employer_contact_a, invitation):
     client.force_login(employer_contact_a)
     assert client.get(reverse("portal:invitation", kwargs={"token": "guess"})).status_code == 404
