@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .access import get_visible_or_404
 from .followups import followup_mark_done, followups_for_user
+from .home import home_sections_for
 from .listing import paginate
 from .models import FollowUpStatus, Role
 
@@ -30,8 +31,17 @@ def home(request):
     if not user.is_authenticated:
         return render(request, "home/anonymous.html")
     role = Role.COORDINATOR if user.is_superuser else user.role
+    if role == Role.EMPLOYER_CONTACT:
+        # Employers work in their portal; its start page is theirs.
+        try:
+            return redirect("portal:home")
+        except NoReverseMatch:
+            pass
     template = HOME_TEMPLATES.get(role, "home/no_role.html")
-    context = {"municipalities": user.municipalities.all()}
+    context = {
+        "municipalities": user.municipalities.all(),
+        "home_sections": home_sections_for(request, role),
+    }
     if role in (Role.CASEWORKER, Role.COORDINATOR):
         context["due_followups"] = (
             followups_for_user(user)

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class VisitsConfig(AppConfig):
     name = "visits"
     verbose_name = _("Visits")
+
+    def ready(self):
+        from baanbrekers.home import register_home_section
+        from baanbrekers.models import Role
+
+        from .home import coming_visits_section
+
+        register_home_section(
+            roles={Role.ALDERMAN, Role.CASEWORKER, Role.COORDINATOR},
+            template="visits/_home_coming.html",
+            context=coming_visits_section,
+            order=20,
+        )

@@ -41,7 +41,7 @@ def test_session_and_csrf_cookies_are_httponly(client, employer_contact_a):
 )
 def test_navigation_fits_the_role(client, request, who, present, absent):
     client.force_login(request.getfixturevalue(who))
-    nav = client.get("/").context["nav_items"]
+    nav = client.get("/", follow=True).context["nav_items"]
     urls = [item["url"] for item in nav]
     for url in present:
         assert url in urls

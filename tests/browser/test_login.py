@@ -23,9 +23,12 @@ def test_caseworker_logs_in_with_totp_and_sees_the_dutch_home_page(
     expect(page.get_by_role("heading", name="Opvolgacties")).to_be_visible()
 
 
-def test_employer_contact_logs_in_without_totp(live_server, page, employer_contact_a):
+def test_employer_contact_logs_in_without_totp_and_lands_in_the_portal(
+    live_server, page, employer_contact_a
+):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("E-mail").fill(employer_contact_a.email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welkom, Eva")
+    expect(page).to_have_url(re.compile(r"/portal/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("werkgeversportaal")
