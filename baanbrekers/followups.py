@@ -260,3 +260,22 @@ def followups_reassign(*, subject, old_assignee: User | None, new_assignee: User
             last_error="",
         )
     return moved
+
+
+def followups_cancel_open(*, subject, kinds: list[str], except_due_on=()) -> int:
+    """Cancels the not-yet-sent follow-ups of these kinds about ``subject`` (e.g. a placement's
+    reminders once it ended, or those for an end date that moved); returns how many.
+
+    Rows already sent or done stay as they are: they are history. Call it in the transaction
+    that makes the reminders outdated.
+    """
+    return (
+        FollowUp.objects.filter(
+            subject_type=subject._meta.label,
+            subject_id=str(subject.pk),
+            kind__in=kinds,
+            status=FollowUpStatus.PENDING,
+        )
+        .exclude(due_on__in=list(except_due_on))
+        .update(status=FollowUpStatus.CANCELLED)
+    )

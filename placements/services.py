@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from baanbrekers.followups import followups_cancel_open
 from baanbrekers.models import AuditAction, User
 from baanbrekers.services import audit_record, followup_schedule
 from employers.models import Employer, EmployerContact, Opening, OpeningStatus
@@ -331,9 +332,19 @@ def placement_start(
     return placement
 
 
+PLACEMENT_REMINDER_KINDS = ["placement_midterm", "placement_end"]
+
+
 def _schedule_placement_followups(placement: DevelopmentPlacement) -> None:
     assignee = placement.caseworker
     municipality_id = placement.jobseeker.municipality_id
+    end_reminder_on = placement.planned_end_date - datetime.timedelta(days=END_REMINDER_DAYS)
+    # A moved end date makes the reminders for the old dates outdated.
+    followups_cancel_open(
+        subject=placement,
+        kinds=PLACEMENT_REMINDER_KINDS,
+        except_due_on=[placement.midpoint, end_reminder_on],
+    )
     followup_schedule(
         kind="placement_midterm",
         subject=placement,
@@ -346,7 +357,7 @@ def _schedule_placement_followups(placement: DevelopmentPlacement) -> None:
     followup_schedule(
         kind="placement_end",
         subject=placement,
-        due_on=placement.planned_end_date - datetime.timedelta(days=END_REMINDER_DAYS),
+        due_on=end_reminder_on,
         title=_("Placement at %(employer)s ends on %(date)s: decide on paid work in time")
         % {"employer": placement.employer, "date": placement.planned_end_date.strftime("%d-%m-%Y")},
         assignee=assignee,
@@ -419,6 +430,7 @@ def placement_complete(
         placement.ended_on = on or timezone.localdate()
         _save(placement, completed_by, ["status", "outcome", "ended_on"], "completed")
         _release_jobseeker(placement.jobseeker_id, outcome)
+        followups_cancel_open(subject=placement, kinds=PLACEMENT_REMINDER_KINDS)
     return placement
 
 
@@ -445,6 +457,7 @@ def placement_end_early(
         placement.outcome = outcome
         placement.ended_on = on or timezone.localdate()
         _save(placement, ended_by, ["status", "end_reason", "outcome", "ended_on"], "ended_early")
+        followups_cancel_open(subject=placement, kinds=PLACEMENT_REMINDER_KINDS)
         if was_active:
             _release_jobseeker(placement.jobseeker_id, outcome)
     return placement

@@ -277,3 +277,43 @@ def test_buddy_meetings_and_introductions(user):
     services.buddy_pairing_end(pairing=pairing, ended_by=user)
     assert "al beëindigd" in refused(services.buddy_pairing_end, pairing=pairing, ended_by=user)
     assert pairing.meetings.count() == 1 and pairing.introductions.count() == 1
+
+
+def _reminders(placement, status="pending"):
+    return sorted(
+        FollowUp.objects.filter(
+            subject_type="placements.DevelopmentPlacement",
+            subject_id=str(placement.pk),
+            kind__in=["placement_midterm", "placement_end"],
+            status=status,
+        ).values_list("kind", "due_on")
+    )
+
+
+def test_extending_a_placement_moves_its_reminders_to_the_new_dates(user):
+    placement = make_placement(user=user, status="active")
+    old = _reminders(placement)
+    assert [kind for kind, _ in old] == ["placement_end", "placement_midterm"]
+    placement = services.placement_extend(
+        placement=placement,
+        new_end_date=placement.planned_end_date + datetime.timedelta(days=30),
+        extended_by=user,
+    )
+    new = _reminders(placement)
+    assert len(new) == 2 and not set(new) & set(old)
+    assert dict(new)["placement_end"] == placement.planned_end_date - datetime.timedelta(
+        days=services.END_REMINDER_DAYS
+    )
+    assert sorted(_reminders(placement, "cancelled")) == old
+
+
+@pytest.mark.parametrize("end", ["complete", "end_early"])
+def test_a_finished_placement_sends_no_more_reminders(user, end):
+    placement = make_placement(user=user, status="active")
+    assert len(_reminders(placement)) == 2
+    if end == "complete":
+        services.placement_complete(placement=placement, outcome="training", completed_by=user)
+    else:
+        services.placement_end_early(placement=placement, reason="Verhuisd", ended_by=user)
+    assert _reminders(placement) == []
+    assert len(_reminders(placement, "cancelled")) == 2
