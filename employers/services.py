@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from baanbrekers.models import AuditAction, Municipality, User
+from baanbrekers.models import AuditAction, Municipality, Role, User
 from baanbrekers.services import audit_record, skills_from_names
 from baanbrekers.validators import normalise_postcode
 
@@ -96,9 +96,33 @@ def _kvk_taken() -> ValidationError:
     )
 
 
+def _check_relationship_owner(employer: Employer) -> None:
+    """The relationship owner keeps the contact warm, so must be able to open the file: a
+    coordinator, or a caseworker of the employer's municipality."""
+    owner = employer.relationship_owner
+    if owner is None or (owner.is_active and owner.role == Role.COORDINATOR):
+        return
+    if (
+        owner.is_active
+        and owner.role == Role.CASEWORKER
+        and owner.municipalities.filter(pk=employer.municipality_id).exists()
+    ):
+        return
+    raise ValidationError(
+        {
+            "relationship_owner": _(
+                "Choose a caseworker who works in %(municipality)s, or a coordinator."
+            )
+            % {"municipality": employer.municipality}
+        }
+    )
+
+
 def _save_employer(employer: Employer, update_fields: list[str] | None = None) -> None:
     """Saves after validation; a KvK number taken by a concurrent save becomes a field error."""
     employer.full_clean()
+    if update_fields is None or {"relationship_owner", "municipality"} & set(update_fields):
+        _check_relationship_owner(employer)
     try:
         with transaction.atomic():
             employer.save(update_fields=update_fields)

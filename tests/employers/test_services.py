@@ -185,3 +185,23 @@ def test_referral_without_kvk_is_refused_and_a_second_conversion_too(
 
 def test_employer_factory_sanity(db):
     assert EmployerFactory().municipality.cbs_code == "GM0797"
+
+
+def test_relationship_owner_must_work_in_the_employers_municipality(
+    caseworker_heusden, caseworker_waalwijk, coordinator, bakery_heusden
+):
+    with pytest.raises(ValidationError) as info:
+        services.employer_update(
+            employer=bakery_heusden,
+            updated_by=caseworker_heusden,
+            relationship_owner=caseworker_waalwijk,
+        )
+    assert "relationship_owner" in info.value.message_dict
+    bakery_heusden.refresh_from_db()
+    assert bakery_heusden.relationship_owner != caseworker_waalwijk
+    for owner in (caseworker_heusden, coordinator):
+        services.employer_update(
+            employer=bakery_heusden, updated_by=caseworker_heusden, relationship_owner=owner
+        )
+        bakery_heusden.refresh_from_db()
+        assert bakery_heusden.relationship_owner == owner
