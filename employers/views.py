@@ -7,19 +7,17 @@ briefings, the portal) and get a 403 here.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from baanbrekers.access import get_visible_or_404, works_in_back_office
+from baanbrekers.access import get_visible_or_404
 from baanbrekers.listing import paginate
+from baanbrekers.viewtools import apply_service_errors, back_office_required
 
 from . import services
 from .access import (
@@ -46,28 +44,6 @@ from .selectors import (
     employer_search,
     employer_timeline,
 )
-
-
-def back_office_required(view):
-    """Logged in (else to the login page) and keeping files (else 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not works_in_back_office(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Puts a service's ValidationError next to the fields it names (or on top of the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @back_office_required
@@ -103,7 +79,7 @@ def employer_create_view(request):
         try:
             employer = services.employer_create(created_by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Employer %(name)s registered.") % {"name": employer})
             return redirect("employers:detail", pk=employer.pk)
@@ -145,7 +121,7 @@ def employer_edit_view(request, pk):
                 **data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("employers:detail", pk=employer.pk)
@@ -235,7 +211,7 @@ def opening_create_view(request, pk):
         try:
             services.opening_create(employer=employer, created_by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Opening added."))
             return redirect(reverse("employers:detail", args=[employer.pk]) + "#openings")
@@ -256,7 +232,7 @@ def opening_edit_view(request, pk, opening_pk):
                 opening=opening, updated_by=request.user, competences=competences, **data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(reverse("employers:detail", args=[employer.pk]) + "#openings")
@@ -292,7 +268,7 @@ def referral_create_view(request, pk):
                 referring_employer=employer, recorded_by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Tip recorded."))
             return redirect(reverse("employers:detail", args=[employer.pk]) + "#referrals")
@@ -316,7 +292,7 @@ def referral_edit_view(request, pk, referral_pk):
                 referral=referral, updated_by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(reverse("employers:detail", args=[employer.pk]) + "#referrals")

@@ -7,8 +7,6 @@ only; employer contacts get a 403 (their pages are the portal's).
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from baanbrekers.listing import paginate
+from baanbrekers.viewtools import apply_service_errors, user_passes
 
 from . import services
 from .access import (
@@ -60,26 +59,7 @@ from .selectors import (
     pipeline_counts,
 )
 
-
-def pipeline_required(view):
-    """Logged in (else to the login page) and working in the back office (else 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not may_work_in_pipeline(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+pipeline_required = user_passes(may_work_in_pipeline)
 
 
 @login_required
@@ -171,7 +151,7 @@ def proposal_detail(request, pk):
                 answered_by=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The answer has been recorded."))
             return redirect("placements:proposal_detail", pk=proposal.pk)
@@ -223,7 +203,7 @@ def placement_create(request, pk):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The development placement has been proposed."))
             return redirect("placements:placement_detail", pk=placement.pk)
@@ -333,7 +313,7 @@ def placement_action(request, pk, action):
         _do_action(action, placement, form.cleaned_data if form else {}, request.user)
     except ValidationError as exc:
         if form is not None:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
             return _render_placement(request, placement, forms, status=400)
         messages.error(request, " ".join(exc.messages))
     else:
@@ -376,7 +356,7 @@ def job_create(request, jobseeker_pk):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Paid work has been recorded for %(name)s.") % {"name": jobseeker}
@@ -410,7 +390,7 @@ def buddy_create(request, jobseeker_pk):
                 jobseeker=jobseeker, created_by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             return redirect("placements:buddy_detail", pk=pairing.pk)
     return render(
@@ -451,7 +431,7 @@ def buddy_detail(request, pk):
             if kind == "end":
                 messages.error(request, " ".join(exc.messages))
                 return redirect("placements:buddy_detail", pk=pairing.pk)
-            _apply_errors(target, exc)
+            apply_service_errors(target, exc)
     return render(
         request,
         "placements/buddy_detail.html",

@@ -12,8 +12,7 @@ import datetime
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from baanbrekers.access import scope_to_municipalities
 from baanbrekers.listing import paginate
+from baanbrekers.viewtools import apply_service_errors, user_passes
 from employers.models import Employer, OpeningStatus
 from placements.models import EvaluationMoment, Evaluator, ProposalAnswer
 from visits.ical import visits_calendar
@@ -64,27 +64,8 @@ from .models import ClaimStatus, CompanyClaim
 from .pdf import impact_statement_pdf
 from .selectors import anonymised_profile, candidate_queryset, company_impact, split_visits
 
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """A service's ValidationError next to the fields it names (or on top of the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def portal_user_required(view):
-    """Logged in (else to the login page) as an employer contact (else 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_portal_user(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+portal_user_required = user_passes(is_portal_user)
+back_office_required = user_passes(may_manage_portal_access)
 
 
 def company_required(view):
@@ -98,17 +79,6 @@ def company_required(view):
         if employer is None:
             return redirect("portal:home")
         request.employer = employer
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def back_office_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not may_manage_portal_access(request.user):
-            raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -188,7 +158,7 @@ def claim(request):
         try:
             services.claim_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -245,7 +215,7 @@ def company(request):
                 employer=employer, user=request.user, valued_skills=skills, **data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Your company story has been saved."))
             return redirect("portal:company")
@@ -274,7 +244,7 @@ def contact_edit(request, pk=None):
                 employer=employer, user=request.user, contact=contact, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The contact person has been saved."))
             return redirect("portal:company")
@@ -312,7 +282,7 @@ def opening_create(request):
                 **data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Your offer has been posted."))
             return redirect("portal:openings")
@@ -367,7 +337,7 @@ def candidate(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Thank you, your answer has been sent to Baanbrekers."))
             return redirect("portal:candidate", pk=proposal.pk)
@@ -416,7 +386,7 @@ def placement(request, pk):
                 services.paid_work_answer_record(placement=placement, user=request.user, **data)
                 messages.success(request, _("Thank you for letting us know."))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             return redirect("portal:placement", pk=placement.pk)
     evaluations = list(placement.evaluations.all())
@@ -459,7 +429,7 @@ def referral(request):
                 employer=request.employer, user=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Thank you for the tip! We will get in touch with them."))
             return redirect("portal:referral")
