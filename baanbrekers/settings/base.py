@@ -317,6 +317,48 @@ LOGGING = {
     },
 }
 
+# --- Rules: lead times and limits -----------------------------------------------------------
+# The one home of every number a rule uses (docs/DESIGN.md, "Rules and their one home"; the
+# README's configuration table). Each can be overridden from the environment.
+# Lead times, in days: how long before (or after) an event a follow-up or warning is due.
+LEAD_TIMES = {
+    # An employer we have not spoken to for this long gets a follow-up for its relationship owner.
+    "employer_no_contact": env.int("LEAD_EMPLOYER_NO_CONTACT_DAYS", default=90),
+    # Before a placement's mid-term evaluation: the caseworker and the supervisor are reminded.
+    "placement_midterm": env.int("LEAD_PLACEMENT_MIDTERM_DAYS", default=14),
+    # Before a placement's planned end: reminders, "ending soon" on the board, and the question
+    # to the employer about paid work.
+    "placement_ending": env.int("LEAD_PLACEMENT_ENDING_DAYS", default=30),
+    # Before a consent expires: the warning on the file and the caseworker's reminder.
+    "consent_expiring": env.int("LEAD_CONSENT_EXPIRING_DAYS", default=30),
+    # A visit's missing report is chased this long after the visit.
+    "visit_report_lookback": env.int("LEAD_VISIT_REPORT_LOOKBACK_DAYS", default=60),
+    # Rules that fire on a date already passed catch up this far back, no further.
+    "followup_catch_up": env.int("LEAD_FOLLOWUP_CATCH_UP_DAYS", default=31),
+    # The aldermen's weekly digest lists the visits of this many days ahead.
+    "digest_visits_ahead": env.int("LEAD_DIGEST_VISITS_AHEAD_DAYS", default=14),
+    # An invitation to the employer portal is valid this long.
+    "invitation_valid": env.int("LEAD_INVITATION_VALID_DAYS", default=14),
+}
+# Jobs: "still working there?" checks this many months after the start.
+JOB_RETENTION_CHECK_MONTHS = tuple(env.list("JOB_RETENTION_CHECK_MONTHS", cast=int, default=[6, 12]))
+# Development placements (ontwikkelplekken): length in months and extensions.
+PLACEMENT_MIN_MONTHS = env.int("PLACEMENT_MIN_MONTHS", default=3)
+PLACEMENT_DEFAULT_MONTHS = env.int("PLACEMENT_DEFAULT_MONTHS", default=3)
+PLACEMENT_MAX_MONTHS = env.int("PLACEMENT_MAX_MONTHS", default=6)
+PLACEMENT_MAX_EXTENSIONS = env.int("PLACEMENT_MAX_EXTENSIONS", default=1)
+PLACEMENT_MAX_TOTAL_MONTHS = env.int("PLACEMENT_MAX_TOTAL_MONTHS", default=12)
+# The savings estimate on the dashboard and the impact statement: average benefit per month
+# (euros) and how many months of benefit one person leaving for work is counted to save.
+AVERAGE_MONTHLY_BENEFIT = env.int("AVERAGE_MONTHLY_BENEFIT", default=1400)
+BENEFIT_MONTHS_SAVED = env.int("BENEFIT_MONTHS_SAVED", default=12)
+# Disclosure control for every count shown outside the back office (docs/DESIGN.md section 4):
+# 1 to 4 shows as "< 5", other counts are rounded to a multiple of 5, shares and averages need
+# a denominator of at least 10.
+DISCLOSURE_THRESHOLD = env.int("DISCLOSURE_THRESHOLD", default=5)
+DISCLOSURE_ROUNDING = env.int("DISCLOSURE_ROUNDING", default=5)
+DISCLOSURE_MIN_DENOMINATOR = env.int("DISCLOSURE_MIN_DENOMINATOR", default=10)
+
 # --- Personal data at rest (see baanbrekers/crypto.py) --------------------------------------
 # Fernet keys, comma-separated; the first encrypts, all decrypt (rotation). Generate one with
 # python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
