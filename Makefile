@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run               platform with demo data on http://127.0.0.1:8000 (embedded PostgreSQL and Redis unless DATABASE_URL/REDIS_URL are set)"
 	@echo "make test              the whole test suite on real PostgreSQL and Redis"
-	@echo "make lint / fmt        ruff check / ruff format"
+	@echo "make lint / fmt        ruff check and the layer contracts (import-linter) / ruff format"
 	@echo "make migrations-check  fail when a model change has no migration"
 	@echo "make check-deploy      Django's deployment checks with production settings"
 	@echo "make compose-check     validate docker-compose.yml"
@@ -44,6 +44,7 @@ test: $(VENV)/.test-deps
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 fmt: $(VENV)/.test-deps
 	$(BIN)/ruff check --fix .

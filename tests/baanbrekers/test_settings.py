@@ -112,3 +112,19 @@ def test_production_refuses_the_development_encryption_keys():
     result = run_django("", **env)
     assert result.returncode != 0
     assert "FIELD_ENCRYPTION_KEYS" in result.stderr
+
+
+def test_every_rule_setting_is_documented_in_the_readme():
+    """The README's configuration table names every variable of the settings' rules section, so
+    an operator can find each lead time and limit (docs/DESIGN.md section 9)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    base = (root / "baanbrekers" / "settings" / "base.py").read_text()
+    rules = base.split("# --- Rules:", 1)[1].split("\n# --- ", 1)[0]
+    names = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', rules))
+    assert len(names) >= 15
+    readme = (root / "README.md").read_text()
+    missing = sorted(name for name in names if f"`{name}`" not in readme)
+    assert not missing, f"not in the README's configuration table: {missing}"
