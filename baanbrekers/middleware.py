@@ -86,3 +86,29 @@ class StaffMFARequiredMiddleware:
             request.session[MFA_OK_KEY] = True
             return False
         return True
+
+
+class RejectNulCharactersMiddleware:
+    """Refuses a query string with a NUL character, with a clear 400 instead of a server error.
+
+    PostgreSQL text cannot hold NUL, so a NUL in a search term or filter would fail deep in a
+    query (psycopg raises). No legitimate search or filter contains one; forms already refuse
+    NUL in posted fields (Django's ProhibitNullCharactersValidator).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or "\x00" in value for key, value in _query_items(request)):
+            message = _("The address contains a character that is not allowed (NUL).")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+def _query_items(request):
+    for key, values in request.GET.lists():
+        for value in values:
+            yield key, value
