@@ -70,7 +70,7 @@ compose-check:
 
 # Each app keeps its own translations in <app>/locale; the project's (baanbrekers/ and templates/)
 # live in locale/.
-APPS_WITH_LOCALE := employers jobseekers visits placements followups stats portal
+APPS_WITH_LOCALE := employers jobseekers visits placements stats portal
 messages: $(VENV)/.test-deps
 	$(BIN)/python manage.py makemessages -l nl --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' \
 	  --ignore 'static/*' --ignore 'staticfiles/*' --ignore 'tests/*' $(foreach a,$(APPS_WITH_LOCALE),--ignore '$(a)/*')

@@ -1,6 +1,13 @@
-"""The one place that knows how a user's municipalities limit what they see (DESIGN.md §4).
+"""Roles, and how a user's municipalities limit what they see (DESIGN.md §4 and §9).
 
-Apps build their ``visible_<nouns>(user)`` / ``<noun>_for_user(user, pk)`` helpers on these.
+Two kinds of rules live here, and nothing else:
+
+- *role predicates* (``works_in_back_office``, ``has_staff_role``, ...): may this kind of user
+  use this kind of page or API at all? Pages ask them through ``baanbrekers.viewtools``, the API
+  through ``baanbrekers.api.permissions.RolePermission`` (which names them as strings).
+- ``scope_to_municipalities``: the region rule, asked only by the models' ``visible_to(user)``
+  QuerySet methods, which say which *rows* a user sees. Nothing else filters by a user's
+  municipalities by hand.
 """
 
 from __future__ import annotations
@@ -8,25 +15,63 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Role, User
+from .models import STAFF_ROLES, Role, User
+
+
+def is_signed_in(user: User) -> bool:
+    """Any active, logged-in account; which rows it sees is the models' ``visible_to``."""
+    return bool(user.is_authenticated and user.is_active)
 
 
 def sees_all_municipalities(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_coordinator)
+    return bool(is_signed_in(user) and user.is_coordinator)
 
 
 def works_in_back_office(user: User) -> bool:
     """Caseworkers and coordinators: the people who keep the files."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_coordinator or user.role == Role.CASEWORKER)
+    return bool(is_signed_in(user) and (user.is_coordinator or user.role == Role.CASEWORKER))
+
+
+def has_staff_role(user: User) -> bool:
+    """Caseworkers, coordinators and aldermen: the municipality's own people (the agenda, the
+    figures); employer contacts are not."""
+    return bool(is_signed_in(user) and (user.is_superuser or user.role in STAFF_ROLES))
+
+
+def is_alderman(user: User) -> bool:
+    return bool(is_signed_in(user) and user.role == Role.ALDERMAN)
+
+
+def is_employer_contact(user: User) -> bool:
+    """A portal user: someone who works for an employer (which one is ``EmployerContact``)."""
+    return bool(is_signed_in(user) and user.role == Role.EMPLOYER_CONTACT)
+
+
+def works_in_back_office_or_for_employer(user: User) -> bool:
+    """The back office, or an employer contact (who may change their own company's story)."""
+    return works_in_back_office(user) or is_employer_contact(user)
+
+
+# The names the API's RolePermission accepts: every role predicate of this module.
+ROLE_PREDICATES = {
+    predicate.__name__: predicate
+    for predicate in (
+        is_signed_in,
+        sees_all_municipalities,
+        works_in_back_office,
+        has_staff_role,
+        is_alderman,
+        is_employer_contact,
+        works_in_back_office_or_for_employer,
     )
+}
 
 
 def scope_to_municipalities(qs: QuerySet, user: User, field: str = "municipality") -> QuerySet:
     """Back-office rows of the user's municipalities: all for coordinators, the user's own for
-    caseworkers, none for anyone else (aldermen and employers get their own, narrower views)."""
+    caseworkers, none for anyone else (aldermen and employers get their own, narrower views).
+
+    Only the ``visible_to`` QuerySet methods call this."""
     if sees_all_municipalities(user):
         return qs
     if works_in_back_office(user):
@@ -35,7 +80,8 @@ def scope_to_municipalities(qs: QuerySet, user: User, field: str = "municipality
 
 
 def get_visible_or_404(qs: QuerySet, pk):
-    """Fetch from an already scoped queryset; a miss (or someone else's record) is a 404."""
+    """Fetch from an already scoped queryset (``Model.objects.visible_to(user)``); a miss, someone
+    else's record or a malformed id is a 404, so guessing ids reveals nothing."""
     try:
         return qs.get(pk=pk)
     except (qs.model.DoesNotExist, ValueError, TypeError) as exc:

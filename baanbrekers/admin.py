@@ -1,8 +1,58 @@
+"""The admin's shared rules (DESIGN.md §9), and the project-level models' admins.
+
+Every ``ModelAdmin`` of a domain model uses these mixins:
+
+- ``VisibleToAdminMixin``: the rows are the model's ``visible_to(request.user)`` (or, for a model
+  that is part of another's file, that model's via ``visible_through``), as on the pages.
+- ``ReadOnlyAdminMixin``: for models whose writes have side effects (follow-ups, audit log,
+  timeline lines, state machines) the admin only shows; the pages change them through the
+  services. A model whose admin does write calls its service in ``save_model``
+  (``jobseekers.admin``).
+"""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import TokenProxy
 
 from .models import AuditEvent, FollowUp, Municipality, OutboxEmail, Skill, Team, User
+
+
+class VisibleToAdminMixin:
+    """Rows the admin user may see, by the model's own rule (``visible_to``).
+
+    ``visible_through`` names the relation (``"visit"``, ``"pairing__jobseeker"``) to a model
+    with ``visible_to`` for rows that have no rule of their own."""
+
+    visible_through = ""
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if self.visible_through:
+            target = qs.model
+            for part in self.visible_through.split("__"):
+                target = target._meta.get_field(part).related_model
+            visible = target._default_manager.visible_to(request.user)
+            return qs.filter(**{f"{self.visible_through}__in": visible})
+        return qs.visible_to(request.user)
+
+
+class ReadOnlyAdminMixin:
+    """Shown, never changed here: the model's writes have side effects that only its services
+    keep (works for ModelAdmin and inlines alike)."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
 
 
 @admin.register(Municipality)
@@ -68,10 +118,13 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Follow-ups are scheduled, moved and sent by the follow-up engine exactly once; marking
+    one done is the start page's work."""
+
     list_display = ["title", "kind", "due_on", "status", "assignee", "attempts"]
     list_filter = ["status", "kind", "municipality"]
-    search_fields = ["title", "subject_id"]
+    search_fields = ["title_text", "subject_id"]
     date_hierarchy = "due_on"
 
 
@@ -84,3 +137,38 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# DRF's own token admin lets anyone with the permission (every coordinator) make or read a
+# token for any user, i.e. act as them in the API. Here each user sees and makes only their own.
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class OwnApiTokenAdmin(admin.ModelAdmin):
+    """Your own API token: make it, read it, delete it. Nobody else's."""
+
+    list_display = ["key", "created"]
+    fields = ["user", "key", "created"]
+    readonly_fields = ["user", "key", "created"]
+    actions = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(user=request.user)
+
+    def has_add_permission(self, request):
+        return (
+            super().has_add_permission(request)
+            and not TokenProxy.objects.filter(user=request.user).exists()
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        own = obj is None or obj.user_id == request.user.pk
+        return own and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        obj.user = request.user
+        obj.save()

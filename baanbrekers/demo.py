@@ -108,3 +108,21 @@ def seed(ctx: DemoContext) -> None:
             municipalities=[ctx.municipalities[c] for c in codes],
             teams=[teams[t] for t in team_names],
         )
+
+
+def seed_followups(ctx: DemoContext) -> None:
+    """Every app's follow-up rules applied once to the demo data, after all seeders, so the
+    caseworkers' to-do lists and the alderman's digest are there at once (beat applies them
+    every hour after that). Idempotent like the rules: a second seed makes nothing new the same
+    day."""
+    from .followups import RulesFailed, followup_rules_apply
+
+    try:
+        outcomes = followup_rules_apply()
+    except RulesFailed as exc:
+        ctx.log.append(f"Follow-up rules: some failed ({exc}); beat tries again within the hour.")
+        return
+    if outcomes is None:
+        return  # beat is applying them right now
+    created = sum(o.created for o in outcomes.values())
+    ctx.log.append(f"Follow-up rules: {created} new follow-ups.")

@@ -218,11 +218,24 @@ class FollowUp(models.Model):
     source of truth, so a lost message delays a follow-up but never loses it). ``subject_type`` and
     ``subject_id`` name the record it is about (e.g. ``visits.Visit`` 12); ``kind`` says which rule
     made it, and (kind, subject, due_on) is unique so a rule that runs twice makes one row.
+
+    The title (and, where the kind has one, the details) is not stored as text in one language:
+    the row keeps its ``kind`` and ``params``, and ``title``/``body`` render the kind's template
+    (baanbrekers.followups, the kind registry) in the active language when shown and in the
+    recipient's language when sent. ``title_text``/``body_text`` hold the Dutch rendering made
+    when the row was scheduled: what the admin searches, and the text shown for rows made before
+    kinds had templates (``params`` is null there).
     """
 
     kind = models.CharField(_("kind"), max_length=50, db_index=True)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("details"), blank=True)
+    params = models.JSONField(
+        _("parameters"),
+        null=True,
+        blank=True,
+        help_text=_("What the kind's title template is filled with; empty for older rows."),
+    )
+    title_text = models.CharField(_("title"), max_length=200, db_column="title")
+    body_text = models.TextField(_("details"), blank=True, db_column="body")
     subject_type = models.CharField(_("about (type)"), max_length=100)
     subject_id = models.CharField(_("about (id)"), max_length=40)
     assignee = models.ForeignKey(
@@ -277,6 +290,30 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.due_on})"
+
+    @property
+    def title(self) -> str:
+        """The title in the active language, from the kind's template and ``params``."""
+        from .followups import followup_render_title
+
+        return followup_render_title(self)
+
+    @title.setter
+    def title(self, value: str) -> None:
+        # Lets FollowUp(title=...) make a row with a fixed text (params stay null).
+        self.title_text = value
+
+    @property
+    def body(self) -> str:
+        """The details in the active language: the kind's template if it has one, else the text
+        stored with the row (a report's notes, say)."""
+        from .followups import followup_render_body
+
+        return followup_render_body(self)
+
+    @body.setter
+    def body(self, value: str) -> None:
+        self.body_text = value
 
 
 class OutboxEmail(models.Model):

@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.http import HttpRequest
 
-from .models import AuditAction, AuditEvent, FollowUp, Skill, User
+from .followups import followup_schedule  # noqa: F401 - its home is the engine; kept for callers
+from .models import AuditAction, AuditEvent, Skill, User
 
 
 def audit_record(
@@ -74,36 +75,3 @@ def skills_from_names(names: Iterable[str]) -> list[Skill]:
                 skill = Skill.objects.annotate(lname=Lower("name")).get(lname=key)
         result.append(skill)
     return result
-
-
-def followup_schedule(
-    *,
-    kind: str,
-    subject,
-    due_on,
-    title: str,
-    body: str = "",
-    assignee: User | None = None,
-    recipient_email: str = "",
-    municipality=None,
-) -> FollowUp:
-    """Schedules one follow-up about ``subject`` (a model instance); idempotent per
-    (kind, subject, due date), so a rule that fires twice makes one row.
-
-    Call it inside the transaction that causes the follow-up: if that rolls back, so does this.
-    Concurrent calls for the same key are safe (the unique constraint decides; the loser reads).
-    """
-    followup, _ = FollowUp.objects.get_or_create(
-        kind=kind,
-        subject_type=subject._meta.label,
-        subject_id=str(subject.pk),
-        due_on=due_on,
-        defaults={
-            "title": title[:200],
-            "body": body,
-            "assignee": assignee,
-            "recipient_email": recipient_email,
-            "municipality": municipality,
-        },
-    )
-    return followup

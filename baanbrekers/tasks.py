@@ -59,3 +59,18 @@ def outbox_deliver(self) -> int:
             else None
         )
     return count
+
+
+@shared_task(name="followup_rules.apply", **{**_RETRY, "max_retries": 5})
+def followup_rules_apply() -> dict[str, list[int]] | None:
+    """Periodic (hourly): applies every registered follow-up rule (each domain app's
+    ``followup_rules.py``); the sending sweep sends what is due.
+
+    Safe to run twice or at once: a second concurrent run returns at once, and the rules are
+    idempotent per kind, record and due date. (The task name predates the engine's move here;
+    it is kept so beat entries and queued messages keep working.)
+    """
+    outcomes = followups.followup_rules_apply()
+    if outcomes is None:
+        return None
+    return {name: [o.created, o.cancelled, o.revived] for name, o in outcomes.items()}

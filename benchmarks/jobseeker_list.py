@@ -44,59 +44,15 @@ from django.core.paginator import Paginator  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases  # noqa: E402
 
-FIRST = [
-    "Anouk",
-    "Bram",
-    "Chantal",
-    "Daan",
-    "Esra",
-    "Fleur",
-    "Gerrit",
-    "Hatice",
-    "Ivo",
-    "Jamila",
-    "Kevin",
-    "Linda",
-    "Mohamed",
-    "Noor",
-    "Oscar",
-    "Priya",
-    "Ricardo",
-    "Sanne",
-    "Tim",
-    "Urszula",
-    "Vincent",
-    "Wendy",
-    "Youssef",
-    "Zeynep",
-    "Arjen",
-    "Bianca",
-    "Cees",
-    "Dewi",
-    "Erik",
-    "Fatima",
-]  # noqa: E501
-LAST = [
-    "de Jong", "Jansen", "de Vries", "van den Berg", "van Dijk", "Bakker", "Janssen", "Visser",
-    "Smits", "Meijer", "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks",
-    "van Leeuwen", "Dekker", "Brouwer", "de Wit", "Dijkstra", "Kowalski", "Yilmaz", "El Amrani",
-    "van der Heijden", "Verhoeven", "van Gils", "Schellekens", "van Dongen", "Kuijpers",
-]  # fmt: skip
+# The demo's people: the same names, and its eleven-test BSN generator (jobseekers/demo.py).
+from jobseekers.demo import FIRST_NAMES, LAST_NAMES, synthetic_bsn  # noqa: E402
+
 BASE_WORDS = [
     "koken", "lassen", "heftruck rijden", "orderpicken", "schoonmaken", "kassawerk",
     "klantcontact", "administratie", "tuinieren", "schilderen", "timmeren", "ouderenzorg",
     "sleutelen aan brommers", "voetbal", "tekenen", "gamen", "fietsen", "vissen", "naaien",
 ]  # fmt: skip
 POSTCODES = {"GM0797": range(5250, 5257), "GM0809": range(5170, 5177), "GM0867": range(5140, 5147)}
-
-
-def bsn_for(n: int) -> str:
-    base = f"{n:08d}"
-    while True:
-        total = sum(int(d) * w for d, w in zip(base, range(9, 1, -1), strict=True))
-        if total % 11 < 10:
-            return base + str(total % 11)
-        base = f"{int(base) + 1:08d}"
 
 
 def fill(people: int, seed: int = 797) -> dict:
@@ -127,7 +83,7 @@ def fill(people: int, seed: int = 797) -> dict:
     weights = [50] * len(BASE_WORDS) + [1] * 400
 
     # Encryption is not what is measured: a few real ciphertexts are reused; hashes stay unique.
-    ciphertexts = [crypto.encrypt(bsn_for(10_000_000 + i)) for i in range(50)]
+    ciphertexts = [crypto.encrypt(synthetic_bsn(people + i)) for i in range(50)]
     skills_through, interests_through = JobSeeker.skills.through, JobSeeker.interests.through
     codes = list(towns)
     today = datetime.date.today()
@@ -139,10 +95,10 @@ def fill(people: int, seed: int = 797) -> dict:
             workers = [u for c, u in caseworkers if c == code]
             rows.append(
                 JobSeeker(
-                    first_name=rng.choice(FIRST),
-                    last_name=f"{rng.choice(LAST)}{'' if i % 4 else rng.randint(1, 999)}",
+                    first_name=rng.choice(FIRST_NAMES),
+                    last_name=f"{rng.choice(LAST_NAMES)}{'' if i % 4 else rng.randint(1, 999)}",
                     bsn_encrypted=ciphertexts[i % 50],
-                    bsn_hash=crypto.keyed_hash(bsn_for(20_000_000 + i * 13)),
+                    bsn_hash=crypto.keyed_hash(synthetic_bsn(i)),
                     birth_date=today - datetime.timedelta(days=rng.randint(6600, 23000)),
                     postcode=f"{rng.choice(POSTCODES[code])} {chr(65 + i % 20)}{chr(65 + i // 20 % 20)}",
                     municipality=towns[code],
@@ -242,7 +198,7 @@ def main() -> None:
         from jobseekers.models import JobSeeker
 
         t0 = time.perf_counter()
-        JobSeeker.objects.with_bsn(bsn_for(20_000_000 + 4242 * 13)).first()
+        JobSeeker.objects.with_bsn(synthetic_bsn(4242)).first()
         print(
             f"\nexact BSN lookup through the keyed hash: {(time.perf_counter() - t0) * 1000:.1f} ms"
         )

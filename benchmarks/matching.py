@@ -2,7 +2,7 @@
 
 Creates a throwaway PostgreSQL database (Django's test-database machinery: ``test_<name>`` of
 DATABASE_URL, migrated, dropped afterwards), fills it with synthetic job seekers spread over the
-whole country, and times ``placements.matching.rank_jobseekers_for_opening`` for a technical
+whole country, and times ``matching.ranking.rank_jobseekers_for_opening`` for a technical
 development placement in Waalwijk. Prints the figures; it asserts nothing.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bb_bench .venv/bin/python benchmarks/matching.py
@@ -188,7 +188,8 @@ def main() -> int:
     from django.db import reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    from placements import matching
+    from baanbrekers import geo
+    from matching import ranking, themes
 
     old = setup_databases(verbosity=0, interactive=False, serialized_aliases=[])
     try:
@@ -197,13 +198,13 @@ def main() -> int:
         timings = []
         for _ in range(args.runs):
             reset_queries()
-            matching.themes_of.cache_clear()
-            matching.geo.areas_within_km.cache_clear()
+            themes.themes_of.cache_clear()
+            geo.areas_within_km.cache_clear()
             with CaptureQueriesContext(connection) as ctx:
                 started = time.perf_counter()
-                result = matching.rank_jobseekers_for_opening(opening, limit=50)
+                result = ranking.rank_jobseekers_for_opening(opening, limit=50)
                 timings.append(time.perf_counter() - started)
-        candidates = matching.candidates_for_opening(opening).count()
+        candidates = ranking.candidates_for_opening(opening).count()
         print(f"job seekers in the database: {args.people:,}")
         print(f"left after the SQL filter:   {candidates:,} (scored in Python)")
         print(

@@ -1,14 +1,16 @@
 """Django admin for coordinators (the admin site admits nobody else; see AdminSite).
 
-Coordinators see every municipality, so no scoping is needed here; writes still go through the
-model's validators, and the postcode is normalised as on the pages.
+Rows are scoped by the models' ``visible_to`` like everywhere else. Employers, their contacts,
+openings, timeline and tips are read-only here: their services keep rules a bare save would skip
+(the relationship owner of the employer's municipality, audited contact persons, a dormant
+employer waking up on contact, converting a tip). Change them on the employer pages. Sectors are
+reference data and edited here.
 """
 
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from baanbrekers.validators import normalise_postcode
+from baanbrekers.admin import ReadOnlyAdminMixin, ReadOnlyInline, VisibleToAdminMixin
 
 from .models import ContactMoment, Employer, EmployerContact, Opening, Referral, Sector
 
@@ -20,29 +22,19 @@ class SectorAdmin(admin.ModelAdmin):
     search_fields = ["code", "label"]
 
 
-class EmployerAdminForm(forms.ModelForm):
-    """The admin builds the fields from the fieldsets; this only normalises the postcode."""
-
-    def clean_postcode(self):
-        return normalise_postcode(self.cleaned_data["postcode"])
-
-
-class EmployerContactInline(admin.TabularInline):
+class EmployerContactInline(ReadOnlyInline):
     model = EmployerContact
-    extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["name", "role", "email", "phone", "is_primary", "user"]
 
 
-class OpeningInline(admin.StackedInline):
+class OpeningInline(ReadOnlyInline):
     model = Opening
-    extra = 0
     fields = ["kind", "title", "status", "hours_per_week", "start_date", "end_date", "places"]
     show_change_link = True
 
 
 @admin.register(Employer)
-class EmployerAdmin(admin.ModelAdmin):
-    form = EmployerAdminForm
+class EmployerAdmin(VisibleToAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["trade_name", "kvk_number", "municipality", "sector", "status", "updated_at"]
     list_filter = ["status", "municipality", "size_class"]
     search_fields = ["trade_name", "kvk_number", "postcode", "city"]
@@ -84,7 +76,7 @@ class EmployerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Opening)
-class OpeningAdmin(admin.ModelAdmin):
+class OpeningAdmin(VisibleToAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "employer", "kind", "status", "created_at"]
     list_filter = ["kind", "status", "employer__municipality"]
     search_fields = ["title", "employer__trade_name"]
@@ -93,7 +85,7 @@ class OpeningAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactMoment)
-class ContactMomentAdmin(admin.ModelAdmin):
+class ContactMomentAdmin(VisibleToAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["happened_at", "employer", "kind", "author"]
     list_filter = ["kind", "employer__municipality"]
     search_fields = ["employer__trade_name", "summary"]
@@ -103,7 +95,7 @@ class ContactMomentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(VisibleToAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["company_name", "referring_employer", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["company_name", "kvk_number", "referring_employer__trade_name"]

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class EmployersConfig(AppConfig):
     name = "employers"
     verbose_name = _("Employers")
+
+    def ready(self):
+        from . import followup_rules
+
+        followup_rules.register()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from baanbrekers.access import is_employer_contact, scope_to_municipalities, works_in_back_office
 from baanbrekers.models import Municipality, Skill
 from baanbrekers.validators import validate_kvk_number, validate_postcode
 
@@ -52,6 +53,33 @@ class SizeClass(models.TextChoices):
 class EmployerQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=EmployerStatus.ACTIVE)
+
+    def visible_to(self, user):
+        """Who sees which employers (DESIGN.md §4): coordinators all, caseworkers those of their
+        municipalities, employer contacts their own companies (linked by ``EmployerContact``).
+        Aldermen get nothing here: the visits app gives them the companies they visit."""
+        if works_in_back_office(user):
+            return scope_to_municipalities(self, user)
+        if is_employer_contact(user):
+            # A subquery rather than a join: one row per employer whatever the number of contacts.
+            return self.filter(
+                pk__in=EmployerContact.objects.filter(user=user).values("employer_id")
+            )
+        return self.none()
+
+
+class EmployerContactQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The contact persons of the employers the user sees."""
+        return self.filter(employer__in=Employer.objects.visible_to(user))
+
+
+class ContactMomentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The timeline is the back office's: of the employers it sees."""
+        if not works_in_back_office(user):
+            return self.none()
+        return self.filter(employer__in=Employer.objects.visible_to(user))
 
 
 class Employer(models.Model):
@@ -145,6 +173,8 @@ class EmployerContact(models.Model):
     )
     is_primary = models.BooleanField(_("primary contact"), default=False)
 
+    objects = EmployerContactQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("employer contact")
         verbose_name_plural = _("employer contacts")
@@ -192,6 +222,8 @@ class ContactMoment(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = ContactMomentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("contact moment")
         verbose_name_plural = _("contact moments")
@@ -218,6 +250,18 @@ class OpeningStatus(models.TextChoices):
 class OpeningQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=OpeningStatus.OPEN)
+
+    def visible_to(self, user):
+        """What the employers the user sees offer (for a contact: their own company's)."""
+        return self.filter(employer__in=Employer.objects.visible_to(user))
+
+
+class ReferralQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Tips are the back office's to act on: those made by the employers it sees."""
+        if not works_in_back_office(user):
+            return self.none()
+        return self.filter(referring_employer__in=Employer.objects.visible_to(user))
 
 
 class Opening(models.Model):
@@ -342,6 +386,8 @@ class Referral(models.Model):
         verbose_name=_("prospect made from this tip"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("referral")

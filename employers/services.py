@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from baanbrekers.models import AuditAction, Municipality, Role, User
@@ -192,6 +193,36 @@ def employer_update(
         raise
     if valued_skills is not None:
         employer.valued_skills.set(skills_from_names(valued_skills))
+    return employer
+
+
+@transaction.atomic
+def employer_story_update(
+    *,
+    employer: Employer,
+    updated_by: User,
+    valued_skills: Iterable[str] | None = None,
+    **story: str,
+) -> Employer:
+    """The employer keeps its own story (and website and what it values), in the portal or
+    through the API; the caseworker sees a line in the timeline naming what changed (in the
+    office language, whatever language the employer uses). Raises ValidationError per field.
+    """
+    unknown = set(story) - STORY_FIELDS - {"website"}
+    if unknown:
+        raise TypeError(f"not part of the story: {', '.join(sorted(unknown))}")
+    changed = [name for name, value in story.items() if getattr(employer, name) != value]
+    before = set(employer.valued_skills.values_list("name", flat=True))
+    employer_update(employer=employer, updated_by=updated_by, valued_skills=valued_skills, **story)
+    after = set(employer.valued_skills.values_list("name", flat=True))
+    if changed or before != after:
+        names = changed + (["valued_skills"] if before != after else [])
+        with translation.override(settings.LANGUAGE_CODE):
+            labels = ", ".join(str(Employer._meta.get_field(name).verbose_name) for name in names)
+            summary = _("Updated in the portal: %(fields)s.") % {"fields": labels}
+        contact_moment_record(
+            employer=employer, author=updated_by, kind=ContactKind.OTHER, summary=summary
+        )
     return employer
 
 

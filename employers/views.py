@@ -26,7 +26,6 @@ from .access import (
     may_work_in,
     opening_for_user,
     referral_for_user,
-    visible_employers,
 )
 from .forms import (
     ContactMomentForm,
@@ -36,6 +35,7 @@ from .forms import (
     OpeningForm,
     ReferralForm,
 )
+from .models import Employer
 from .selectors import (
     EMPLOYER_SORTING,
     EmployerFilters,
@@ -61,7 +61,7 @@ def employer_list_view(request):
             owner=data["owner"].pk if data["owner"] else None,
             skill=data["skill"],
         )
-    qs = employer_list(employer_search(visible_employers(request.user), filters))
+    qs = employer_list(employer_search(Employer.objects.visible_to(request.user), filters))
     qs, sort = EMPLOYER_SORTING.apply(qs, request.GET.get("sort"))
     page = paginate(request, qs)
     context = {"form": form, "page": page, "employers": page.object_list, "sort": sort}
@@ -101,7 +101,7 @@ def _detail_context(request, employer, moment_form=None) -> dict:
 @back_office_required
 @require_http_methods(["GET"])
 def employer_detail_view(request, pk):
-    employer = get_visible_or_404(employer_detail(visible_employers(request.user)), pk)
+    employer = get_visible_or_404(employer_detail(Employer.objects.visible_to(request.user)), pk)
     return render(request, "employers/detail.html", _detail_context(request, employer))
 
 
@@ -152,7 +152,9 @@ def contact_moment_create_view(request, pk):
         return redirect(reverse("employers:detail", args=[employer.pk]) + "#timeline")
     if request.htmx:
         return render(request, "employers/_timeline.html", _detail_context(request, employer, form))
-    employer = get_visible_or_404(employer_detail(visible_employers(request.user)), employer.pk)
+    employer = get_visible_or_404(
+        employer_detail(Employer.objects.visible_to(request.user)), employer.pk
+    )
     return render(
         request, "employers/detail.html", _detail_context(request, employer, form), status=400
     )

@@ -4,40 +4,32 @@ The encrypted BSN column and its hash are never shown, only the masked BSN; open
 written to the audit log; searching by BSN is refused here (a GET would put it in the address)
 and left to the job seekers page. New
 files are made on the job seeker pages (which validate the BSN), not here.
+
+A change saved here goes through ``jobseekers.services.jobseeker_update``, as on the page, so it
+gets the same side effects: the audit event, and open follow-ups moving with the person to a new
+caseworker. The status is read-only: it changes through the status transitions.
 """
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from baanbrekers.models import AuditAction
-from baanbrekers.services import audit_record
+from baanbrekers.admin import ReadOnlyAdminMixin, ReadOnlyInline, VisibleToAdminMixin
 
 from . import services
-from .access import visible_jobseekers
 from .models import Consent, JobSeeker, JobSeekerNote
 
 
-class ConsentInline(admin.TabularInline):
+class ConsentInline(ReadOnlyInline):
     """Read-only here: consents are given and withdrawn on the job seeker's page, where the
     audit log and the expiry reminder are kept up to date."""
 
     model = Consent
-    extra = 0
     fields = ["kind", "given_on", "valid_until", "withdrawn_on", "recorded_by"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(JobSeeker)
-class JobSeekerAdmin(admin.ModelAdmin):
+class JobSeekerAdmin(VisibleToAdminMixin, admin.ModelAdmin):
     list_display = [
         "last_name",
         "first_name",
@@ -53,16 +45,13 @@ class JobSeekerAdmin(admin.ModelAdmin):
     search_fields = ["first_name", "last_name", "postcode"]
     autocomplete_fields = ["skills", "interests"]
     raw_id_fields = ["caseworker"]
-    readonly_fields = ["bsn_masked", "created_at", "updated_at"]
+    readonly_fields = ["bsn_masked", "status", "left_on", "created_at", "updated_at"]
     exclude = ["bsn_encrypted", "bsn_hash"]
     inlines = [ConsentInline]
 
     @admin.display(description=_("BSN"))
     def bsn_masked(self, obj):
         return obj.masked_bsn
-
-    def get_queryset(self, request):
-        return visible_jobseekers(request.user)
 
     def get_search_results(self, request, queryset, search_term):
         term = "".join(search_term.split())
@@ -84,14 +73,27 @@ class JobSeekerAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action=AuditAction.UPDATE if change else AuditAction.CREATE,
-            obj=obj,
-            detail={"fields": sorted(form.changed_data), "via": "admin"},
+        # Only changes reach here (adding is off). The service compares with the stored row.
+        changed = set(form.changed_data)
+        data = {name: form.cleaned_data[name] for name in changed & set(services.EDITABLE_FIELDS)}
+        names = {
+            relation: [skill.name for skill in form.cleaned_data[relation]]
+            for relation in ("skills", "interests")
+            if relation in changed
+        }
+        services.jobseeker_update(
+            jobseeker=obj,
+            user=request.user,
+            data=data,
+            skill_names=names.get("skills"),
+            interest_names=names.get("interests"),
             request=request,
         )
+
+    def save_related(self, request, form, formsets, change):
+        # Skills and interests were saved by the service; the inlines are read-only.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def has_add_permission(self, request):
         return False
@@ -102,11 +104,10 @@ class JobSeekerAdmin(admin.ModelAdmin):
 
 
 @admin.register(JobSeekerNote)
-class JobSeekerNoteAdmin(admin.ModelAdmin):
+class JobSeekerNoteAdmin(VisibleToAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Notes are written on the job seeker's page (audited there)."""
+
     list_display = ["jobseeker", "author", "created_at"]
     list_select_related = ["jobseeker", "author"]
     search_fields = ["jobseeker__last_name", "text"]
     raw_id_fields = ["jobseeker", "author"]
-
-    def has_add_permission(self, request):
-        return False

@@ -7,7 +7,9 @@ derived from their number, and its keyed hash is the natural key, so a second ru
 from __future__ import annotations
 
 import datetime
+import json
 import random
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -35,154 +37,14 @@ POSTCODES = {
     for code in ("GM0797", "GM0809", "GM0867")  # Heusden, Loon op Zand, Waalwijk
 }
 
-FIRST_NAMES = [
-    "Anouk",
-    "Bram",
-    "Chantal",
-    "Daan",
-    "Esra",
-    "Fleur",
-    "Gerrit",
-    "Hatice",
-    "Ivo",
-    "Jamila",
-    "Kevin",
-    "Linda",
-    "Mohamed",
-    "Noor",
-    "Oscar",
-    "Priya",
-    "Ricardo",
-    "Sanne",
-    "Tim",
-    "Urszula",
-    "Vincent",
-    "Wendy",
-    "Youssef",
-    "Zeynep",
-    "Arjen",
-    "Bianca",
-    "Cees",
-    "Dewi",
-    "Erik",
-    "Fatima",
-    "Geert",
-    "Hanneke",
-    "Ilse",
-    "Jeroen",
-    "Kim",
-    "Lucas",
-    "Marieke",
-    "Nadia",
-    "Piotr",
-    "Rob",
-]
-LAST_NAMES = [
-    "de Jong",
-    "Jansen",
-    "de Vries",
-    "van den Berg",
-    "van Dijk",
-    "Bakker",
-    "Janssen",
-    "Visser",
-    "Smits",
-    "Meijer",
-    "de Boer",
-    "Mulder",
-    "de Groot",
-    "Bos",
-    "Vos",
-    "Peters",
-    "Hendriks",
-    "van Leeuwen",
-    "Dekker",
-    "Brouwer",
-    "de Wit",
-    "Dijkstra",
-    "Kowalski",
-    "Yilmaz",
-    "El Amrani",
-    "van der Heijden",
-    "Verhoeven",
-    "van Gils",
-    "Schellekens",
-    "van Dongen",
-    "Kuijpers",
-    "Timmermans",
-    "van Loon",
-    "Verschuren",
-    "Pijnenburg",
-]
-SKILLS = [
-    "koken",
-    "lassen",
-    "heftruck rijden",
-    "schoonmaken",
-    "klantcontact",
-    "kassawerk",
-    "orderpicken",
-    "administratie",
-    "schilderen",
-    "tuinonderhoud",
-    "metselen",
-    "zorg",
-    "kinderopvang",
-    "chauffeur",
-    "magazijnbeheer",
-    "timmeren",
-    "elektrotechniek",
-    "Excel",
-    "Engels",
-    "Pools",
-    "Turks",
-    "Arabisch",
-    "leer bewerken",
-    "naaien",
-    "bakken",
-    "beveiliging",
-    "horeca bediening",
-    "productiewerk",
-    "inpakken",
-    "telefonie",
-]
-INTERESTS = [
-    "sleutelen aan brommers",
-    "voetbal",
-    "tekenen",
-    "gamen",
-    "fietsen",
-    "vissen",
-    "koken",
-    "muziek maken",
-    "tuinieren",
-    "vrijwilligerswerk",
-    "computers repareren",
-    "fotografie",
-    "hardlopen",
-    "dieren verzorgen",
-    "houtbewerking",
-    "naaien",
-    "puzzelen",
-    "dansen",
-    "schaken",
-    "klussen in huis",
-    "carnaval",
-    "paarden",
-    "bakken",
-    "zingen",
-]
-EXPERIENCE = [
-    "Jaren in de keuken van een wegrestaurant gewerkt.",
-    "Productiemedewerker in de schoenindustrie.",
-    "Magazijnwerk via een uitzendbureau, daarna lang zonder werk.",
-    "Schoonmaakwerk in kantoren, avonduren.",
-    "Geen betaald werk; wel vrijwilliger bij de voetbalclub.",
-    "Verkoopmedewerker in een supermarkt.",
-    "Bouw: opperman en later metselaar.",
-    "Zorghulp in de thuiszorg.",
-    "",
-]
+# The literals (names, the skill and hobby vocabulary, work histories) are data, kept in
+# data/demo_jobseekers.json; the benchmarks draw their people from the same lists.
+_DATA = json.loads((Path(__file__).parent / "data" / "demo_jobseekers.json").read_text("utf-8"))
+FIRST_NAMES: list[str] = _DATA["first_names"]
+LAST_NAMES: list[str] = _DATA["last_names"]
+SKILLS: list[str] = _DATA["skills"]
+INTERESTS: list[str] = _DATA["interests"]
+EXPERIENCE: list[str] = _DATA["experience"]  # "" for no work history
 
 
 def synthetic_bsn(n: int) -> str:

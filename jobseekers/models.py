@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from baanbrekers import crypto
+from baanbrekers.access import scope_to_municipalities
 from baanbrekers.models import Municipality, Skill
 from baanbrekers.validators import validate_bsn, validate_postcode
 
@@ -61,12 +62,49 @@ class JobSeekerStatus(models.TextChoices):
 
 
 class JobSeekerQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(status=JobSeekerStatus.ACTIVE)
+    def looking_for_work(self, on: datetime.date | None = None):
+        """The one definition of "looking for work": status 'active' (not in a placement, not
+        working, not left) and no leaving date on or before ``on`` (today by default).
+
+        Matching, visit sign-ups and suggestions, proposals, the demo data and the statistics
+        ask this; nobody filters on ``JobSeekerStatus.ACTIVE`` themselves. Someone in a
+        development placement is not looking: they are busy learning, and finding them paid work
+        is the placement's own end (``placement_end`` reminder, the portal's paid-work question).
+        """
+        on = on or timezone.localdate()
+        return self.filter(status=JobSeekerStatus.ACTIVE).filter(
+            models.Q(left_on__isnull=True) | models.Q(left_on__gt=on)
+        )
+
+    def consenting_to(
+        self, kind: str, on: datetime.date | None = None, until: datetime.date | None = None
+    ):
+        """Job seekers with a consent of ``kind`` in force on ``on`` (today by default) and, when
+        ``until`` is given, still in force on that day (a visit later on). An EXISTS filter, so
+        it combines with any other filter without duplicating rows."""
+        return self.filter(models.Exists(_valid_consents(kind, on, until)))
+
+    def with_consent_flag(
+        self,
+        kind: str,
+        on: datetime.date | None = None,
+        until: datetime.date | None = None,
+        name: str = "has_valid_consent",
+    ):
+        """The same test as ``consenting_to`` as a boolean column ``name``, for lists that show
+        everyone and mark who consents. Do not call the column ``has_consent``: on model
+        instances it would hide the ``JobSeeker.has_consent`` method."""
+        return self.annotate(**{name: models.Exists(_valid_consents(kind, on, until))})
 
     def with_bsn(self, bsn: str):
         """Exact BSN search through the keyed hash; the BSN itself is never in the query."""
         return self.filter(bsn_hash=crypto.keyed_hash(bsn))
+
+    def visible_to(self, user):
+        """Who sees job seekers by name (DESIGN.md §4): caseworkers those of their own
+        municipalities, coordinators all. Aldermen and employer contacts never do; their
+        anonymised views live with the apps that need them."""
+        return scope_to_municipalities(self, user)
 
 
 class JobSeeker(models.Model):
@@ -207,6 +245,17 @@ class JobSeeker(models.Model):
         """First name and initial of the last name: what an anonymised profile shows."""
         return f"{self.first_name} {self.last_name[:1]}." if self.last_name else self.first_name
 
+    def is_looking_for_work(self, on: datetime.date | None = None) -> bool:
+        """This person, by the definition of ``JobSeekerQuerySet.looking_for_work``."""
+        on = on or timezone.localdate()
+        return self.status == JobSeekerStatus.ACTIVE and (self.left_on is None or self.left_on > on)
+
+    def has_consent(
+        self, kind: str, on: datetime.date | None = None, until: datetime.date | None = None
+    ) -> bool:
+        """A consent of ``kind`` in force on ``on`` (today) and, if given, still on ``until``."""
+        return _valid_consents(kind, on, until, jobseeker=self).exists()
+
     @property
     def age(self) -> int:
         today = timezone.localdate()
@@ -226,6 +275,24 @@ class ConsentQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         qs = self.filter(given_on__lte=on, valid_until__gte=on, withdrawn_on__isnull=True)
         return qs.filter(kind=kind) if kind else qs
+
+    def visible_to(self, user):
+        """A consent is part of the person's file: seen by whoever sees the person."""
+        return self.filter(jobseeker__in=JobSeeker.objects.visible_to(user))
+
+
+class JobSeekerNoteQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A note is part of the person's file: seen by whoever sees the person."""
+        return self.filter(jobseeker__in=JobSeeker.objects.visible_to(user))
+
+
+def _valid_consents(kind: str, on, until, jobseeker=None):
+    """The consents behind ``consenting_to`` and ``has_consent``: one query, two uses."""
+    consents = Consent.objects.valid(kind, on).filter(
+        jobseeker=jobseeker if jobseeker is not None else models.OuterRef("pk")
+    )
+    return consents.filter(valid_until__gte=until) if until else consents
 
 
 class Consent(models.Model):
@@ -288,6 +355,8 @@ class JobSeekerNote(models.Model):
         verbose_name=_("author"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = JobSeekerNoteQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("note")

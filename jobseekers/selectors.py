@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from baanbrekers.listing import Sorting
 from baanbrekers.models import Skill, User
 
-from .access import visible_jobseekers
 from .models import Consent, JobSeeker, JobSeekerNote
 
 SORTING = Sorting(
@@ -114,7 +113,7 @@ def jobseeker_list(
     Related rows the list shows are joined or prefetched, so a page costs the same few queries
     whatever its size. Returns the queryset and the sort key actually applied.
     """
-    qs = visible_jobseekers(user).select_related("municipality", "caseworker")
+    qs = JobSeeker.objects.visible_to(user).select_related("municipality", "caseworker")
     if filters.q:
         qs = _search(qs, filters.q)
     if filters.municipality:

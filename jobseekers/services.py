@@ -23,8 +23,12 @@ from baanbrekers.followups import followups_reassign
 from baanbrekers.models import AuditAction, FollowUp, FollowUpStatus, User
 from baanbrekers.services import audit_record, followup_schedule, skills_from_names
 
-from .access import visible_jobseekers
-from .models import Consent, JobSeeker, JobSeekerNote
+from .followup_rules import (
+    KIND_CONSENT_REMINDER,
+    consent_reminder_due_on,
+    consent_reminder_params,
+)
+from .models import Consent, JobSeeker, JobSeekerNote, JobSeekerStatus
 
 # Fields a caseworker may set through jobseeker_create / jobseeker_update.
 EDITABLE_FIELDS = (
@@ -52,8 +56,8 @@ EDITABLE_FIELDS = (
     "left_on",
 )
 
-CONSENT_FOLLOWUP_KIND = "consent_expiring"
-CONSENT_WARNING_DAYS = 14
+# The expiry reminder's kind; its lead time is settings.LEAD_TIMES["consent_expiring"].
+CONSENT_FOLLOWUP_KIND = KIND_CONSENT_REMINDER
 
 
 def _duplicate_bsn_error() -> ValidationError:
@@ -197,7 +201,7 @@ def jobseeker_reveal_bsn(
 ) -> str:
     """The readable BSN, for a user who may see this person; the reveal is written to the audit
     log first, in the caller's transaction."""
-    if not visible_jobseekers(user).filter(pk=jobseeker.pk).exists():
+    if not JobSeeker.objects.visible_to(user).filter(pk=jobseeker.pk).exists():
         raise PermissionError("this user may not see this job seeker")
     audit_record(actor=user, action=AuditAction.REVEAL, obj=jobseeker, request=request)
     return jobseeker.reveal_bsn()
@@ -211,7 +215,7 @@ def jobseeker_find_by_bsn(
 
     A person outside the user's municipalities is "not found", like someone who does not exist.
     """
-    jobseeker = visible_jobseekers(user).filter(bsn_hash=crypto.keyed_hash(bsn)).first()
+    jobseeker = JobSeeker.objects.visible_to(user).filter(bsn_hash=crypto.keyed_hash(bsn)).first()
     audit_record(
         actor=user,
         action=AuditAction.SEARCH,
@@ -255,19 +259,11 @@ def consent_give(
             detail={"consent": kind, "change": "given", "consent_id": consent.pk},
             request=request,
         )
-        warn_on = max(
-            valid_until - datetime.timedelta(days=CONSENT_WARNING_DAYS), timezone.localdate()
-        )
         followup_schedule(
             kind=CONSENT_FOLLOWUP_KIND,
             subject=consent,
-            due_on=warn_on,
-            title=str(_("A consent is about to expire")),
-            # No name in the reminder: it may travel by email. The link leads to the file.
-            body=str(
-                _("%(kind)s, valid until %(until)s.")
-                % {"kind": consent.get_kind_display(), "until": valid_until.isoformat()}
-            ),
+            due_on=consent_reminder_due_on(valid_until, timezone.localdate()),
+            params=consent_reminder_params(consent),
             assignee=jobseeker.caseworker,
             municipality=jobseeker.municipality,
         )
@@ -323,3 +319,97 @@ def note_add(
             request=request,
         )
     return note
+
+
+# --- Status -----------------------------------------------------------------------------------
+# The job seeker's status belongs to this app: other apps report what happened (a placement
+# started or ended, work was found) and these functions decide the status. Each event moves the
+# status only from the statuses listed; from any other status it leaves it alone (someone who
+# left stays left when an old placement is closed). ``None`` as source: from any status.
+STATUS_EVENTS: dict[str, tuple[frozenset[str] | None, str]] = {
+    "placement_started": (frozenset({JobSeekerStatus.ACTIVE}), JobSeekerStatus.IN_PLACEMENT),
+    "placement_ended": (frozenset({JobSeekerStatus.IN_PLACEMENT}), JobSeekerStatus.ACTIVE),
+    "placement_ended_with_work": (
+        frozenset({JobSeekerStatus.IN_PLACEMENT}),
+        JobSeekerStatus.WORKING,
+    ),
+    "work_found": (None, JobSeekerStatus.WORKING),
+    "back_to_looking": (
+        frozenset({JobSeekerStatus.IN_PLACEMENT, JobSeekerStatus.WORKING, JobSeekerStatus.LEFT}),
+        JobSeekerStatus.ACTIVE,
+    ),
+    "left": (None, JobSeekerStatus.LEFT),
+}
+
+
+def jobseeker_status_event(
+    *,
+    jobseeker: JobSeeker,
+    event: str,
+    changed_by: User | None = None,
+    on: datetime.date | None = None,
+) -> JobSeeker:
+    """Applies ``event`` (a key of STATUS_EVENTS) to the job seeker's status, under a row lock.
+
+    Returns the job seeker with its current status (changed or not); the caller's instance gets
+    the new status too. A change is written to the audit log as an update of the status field.
+    """
+    sources, target = STATUS_EVENTS[event]
+    with transaction.atomic():
+        locked = JobSeeker.objects.select_for_update().get(pk=jobseeker.pk)
+        if locked.status == target or (sources is not None and locked.status not in sources):
+            jobseeker.status = locked.status
+            return locked
+        fields = ["status"]
+        locked.status = target
+        if target == JobSeekerStatus.LEFT:
+            locked.left_on = on or timezone.localdate()
+            fields.append("left_on")
+        elif locked.left_on is not None:
+            # Back on our books (or working again): an old leaving date no longer applies.
+            locked.left_on = None
+            fields.append("left_on")
+        locked.save(update_fields=[*fields, "updated_at"])
+        if changed_by is not None:
+            audit_record(
+                actor=changed_by,
+                action=AuditAction.UPDATE,
+                obj=locked,
+                detail={"fields": fields, "event": event},
+            )
+    jobseeker.status, jobseeker.left_on = locked.status, locked.left_on
+    return locked
+
+
+def jobseeker_placement_started(*, jobseeker: JobSeeker, changed_by: User | None = None):
+    """A development placement started: 'active' becomes 'in a placement'."""
+    return jobseeker_status_event(
+        jobseeker=jobseeker, event="placement_started", changed_by=changed_by
+    )
+
+
+def jobseeker_placement_ended(
+    *, jobseeker: JobSeeker, found_work: bool, changed_by: User | None = None
+):
+    """A placement ended: 'in a placement' becomes 'working' with paid work, else 'active'."""
+    event = "placement_ended_with_work" if found_work else "placement_ended"
+    return jobseeker_status_event(jobseeker=jobseeker, event=event, changed_by=changed_by)
+
+
+def jobseeker_found_work(*, jobseeker: JobSeeker, changed_by: User | None = None):
+    """Paid work was recorded: the person is 'working', whatever they were."""
+    return jobseeker_status_event(jobseeker=jobseeker, event="work_found", changed_by=changed_by)
+
+
+def jobseeker_back_to_looking(*, jobseeker: JobSeeker, changed_by: User | None = None):
+    """The job ended, or the person came back: 'active' (looking for work) again."""
+    return jobseeker_status_event(
+        jobseeker=jobseeker, event="back_to_looking", changed_by=changed_by
+    )
+
+
+def jobseeker_leave(
+    *, jobseeker: JobSeeker, changed_by: User | None = None, on: datetime.date | None = None
+):
+    """The person is off our books from ``on`` (today): status 'left' with the leaving date."""
+    return jobseeker_status_event(jobseeker=jobseeker, event="left", changed_by=changed_by, on=on)

@@ -1,6 +1,12 @@
-"""Coordinators' admin for the pipeline: read and correct, never to bypass the state machine."""
+"""Coordinators' admin for the pipeline: read only. Every write here has side effects that only
+``placements.services`` keeps (the state machine, follow-ups, the job seeker's status), so
+proposals, placements, jobs and buddy pairs change on the pipeline pages. Rows are scoped by the
+models' ``visible_to``.
+"""
 
 from django.contrib import admin
+
+from baanbrekers.admin import ReadOnlyAdminMixin, ReadOnlyInline, VisibleToAdminMixin
 
 from .models import (
     BuddyMeeting,
@@ -15,30 +21,26 @@ from .models import (
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(VisibleToAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["jobseeker", "opening", "answer", "proposed_at"]
     list_filter = ["answer"]
     raw_id_fields = ["jobseeker", "opening", "proposed_by", "answered_by"]
 
 
-class CheckInInline(admin.TabularInline):
+class CheckInInline(ReadOnlyInline):
     model = CheckIn
-    extra = 0
     raw_id_fields = ["author"]
 
 
-class EvaluationInline(admin.TabularInline):
+class EvaluationInline(ReadOnlyInline):
     model = Evaluation
-    extra = 0
     raw_id_fields = ["recorded_by"]
 
 
 @admin.register(DevelopmentPlacement)
-class DevelopmentPlacementAdmin(admin.ModelAdmin):
+class DevelopmentPlacementAdmin(VisibleToAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["jobseeker", "employer", "status", "start_date", "planned_end_date"]
     list_filter = ["status", "outcome"]
-    # Status changes go through placements.services (one function per transition).
-    readonly_fields = ["status", "extension_count", "started_on", "ended_on", "outcome"]
     raw_id_fields = [
         "jobseeker",
         "employer",
@@ -53,25 +55,23 @@ class DevelopmentPlacementAdmin(admin.ModelAdmin):
 
 
 @admin.register(JobOutcome)
-class JobOutcomeAdmin(admin.ModelAdmin):
+class JobOutcomeAdmin(VisibleToAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["jobseeker", "employer", "employer_name", "route", "start_date"]
     list_filter = ["route", "contract_type"]
     raw_id_fields = ["jobseeker", "employer", "placement", "recorded_by"]
 
 
-class BuddyMeetingInline(admin.TabularInline):
+class BuddyMeetingInline(ReadOnlyInline):
     model = BuddyMeeting
-    extra = 0
 
 
-class IntroductionInline(admin.TabularInline):
+class IntroductionInline(ReadOnlyInline):
     model = Introduction
-    extra = 0
     raw_id_fields = ["employer"]
 
 
 @admin.register(BuddyPairing)
-class BuddyPairingAdmin(admin.ModelAdmin):
+class BuddyPairingAdmin(VisibleToAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["jobseeker", "buddy_name", "buddy_organisation", "status", "start_date"]
     list_filter = ["status"]
     raw_id_fields = ["jobseeker", "buddy_employer", "caseworker"]

@@ -15,15 +15,18 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from baanbrekers.demo import DemoContext
 from baanbrekers.models import Role
 from employers.models import Opening, OpeningKind, OpeningStatus
-from jobseekers.models import JobSeeker, JobSeekerStatus
+from jobseekers.models import JobSeeker
+from jobseekers.services import jobseeker_found_work, jobseeker_placement_started
+from matching.ranking import rank_jobseekers_for_opening
+from visits.selectors import clicked_with
 
-from .matching import rank_jobseekers_for_opening
 from .models import (
     BuddyMeeting,
     BuddyPairing,
@@ -81,7 +84,8 @@ def _seed(ctx, coordinator, openings) -> None:
     proposals: list[Proposal] = []
     for opening in openings:
         opening = Opening.objects.select_related("employer").get(pk=opening.pk)
-        for match in rank_jobseekers_for_opening(opening, limit=4)[:2]:
+        clicked = clicked_with(opening.employer)
+        for match in rank_jobseekers_for_opening(opening, clicked=clicked, limit=4)[:2]:
             person = match.jobseeker
             if person.pk in taken:
                 continue
@@ -151,8 +155,8 @@ def _seed(ctx, coordinator, openings) -> None:
             supervisor=opening.employer.contacts.first(),
             caseworker=proposal.jobseeker.caseworker or coordinator,
             start_date=start,
-            planned_end_date=add_months(start, 3),
-            original_end_date=add_months(start, 3),
+            planned_end_date=add_months(start, settings.PLACEMENT_DEFAULT_MONTHS),
+            original_end_date=add_months(start, settings.PLACEMENT_DEFAULT_MONTHS),
             hours_per_week=opening.hours_per_week or 24,
             learning_goals="Op tijd beginnen, samenwerken in een team, de basis van het vak leren.",
             insurance_arranged=status != PlacementStatus.PROPOSED,
@@ -179,10 +183,11 @@ def _seed(ctx, coordinator, openings) -> None:
             created_by=coordinator,
         )
         person = proposal.jobseeker
+        # The person's status is the jobseekers app's to change, also in the demo.
         if status == PlacementStatus.ACTIVE:
-            person.status = JobSeekerStatus.IN_PLACEMENT
+            jobseeker_placement_started(jobseeker=person)
         elif outcome == PlacementOutcome.PAID_JOB_HERE:
-            person.status = JobSeekerStatus.WORKING
+            jobseeker_found_work(jobseeker=person)
             JobOutcome.objects.create(
                 jobseeker=person,
                 employer=opening.employer,
@@ -194,13 +199,10 @@ def _seed(ctx, coordinator, openings) -> None:
                 route="placement",
                 recorded_by=coordinator,
             )
-        person.save(update_fields=["status", "updated_at"])
 
     # Buddy pairs for people not in a placement, each with meetings and introductions.
     free = list(
-        JobSeeker.objects.filter(status=JobSeekerStatus.ACTIVE)
-        .exclude(pk__in=taken)
-        .order_by("pk")[: len(BUDDIES)]
+        JobSeeker.objects.looking_for_work().exclude(pk__in=taken).order_by("pk")[: len(BUDDIES)]
     )
     for index, (person, (name, organisation, email)) in enumerate(zip(free, BUDDIES, strict=False)):
         start = today - datetime.timedelta(weeks=4 + 3 * index)

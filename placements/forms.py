@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from employers.models import EmployerContact
 
 from .models import (
-    PLACEMENT_MAX_MONTHS,
-    PLACEMENT_MIN_MONTHS,
     ContractType,
     EvaluationMoment,
     Evaluator,
@@ -59,8 +58,6 @@ class PlacementForm(forms.Form):
         label=_("Planned end"),
         widget=DATE,
         required=False,
-        help_text=_("Empty: %(min)s months after the start (at most %(max)s months).")
-        % {"min": PLACEMENT_MIN_MONTHS, "max": PLACEMENT_MAX_MONTHS},
     )
     hours_per_week = forms.IntegerField(label=_("Hours per week"), min_value=1, max_value=40)
     learning_goals = forms.CharField(
@@ -72,6 +69,10 @@ class PlacementForm(forms.Form):
     def __init__(self, *args, employer, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["supervisor"].queryset = EmployerContact.objects.filter(employer=employer)
+        # Read per form, not at import: the limits are settings (overridable per environment).
+        self.fields["planned_end_date"].help_text = _(
+            "Empty: %(min)s months after the start (at most %(max)s months)."
+        ) % {"min": settings.PLACEMENT_DEFAULT_MONTHS, "max": settings.PLACEMENT_MAX_MONTHS}
 
 
 class NoDisplacementForm(forms.Form):

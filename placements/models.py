@@ -12,16 +12,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from baanbrekers.access import is_employer_contact, scope_to_municipalities, works_in_back_office
 from employers.models import Employer, EmployerContact, Opening
-from jobseekers.models import JobSeeker
+from jobseekers.models import ConsentKind, JobSeeker
 
-# Development placements last three to six months by default. These are policy, not secrets:
-# a region that wants other limits changes them here (one place) and the forms follow.
-PLACEMENT_MIN_MONTHS = 3
-PLACEMENT_DEFAULT_MONTHS = 3
-PLACEMENT_MAX_MONTHS = 6
-PLACEMENT_MAX_EXTENSIONS = 1
-PLACEMENT_MAX_TOTAL_MONTHS = 12  # including the extension
+# How long a development placement lasts and how often it may be extended is policy, not law:
+# settings.PLACEMENT_* (baanbrekers/settings/base.py, overridable from the environment). The
+# services and forms check them; the database only keeps what must always hold.
 
 
 class ProposalAnswer(models.TextChoices):
@@ -29,6 +26,49 @@ class ProposalAnswer(models.TextChoices):
     INTERESTED = "interested", _("Interested")
     NOT_NOW = "not_now", _("Not now")
     NO = "no", _("No")
+
+
+# Who sees proposals, placements, jobs and buddy pairs (DESIGN.md §4): everything here is about
+# a job seeker, so the back office sees the rows of the job seekers of its municipalities;
+# aldermen see aggregates only (``placements.selectors.pipeline_counts``), never a person.
+JOBSEEKER_MUNICIPALITY = "jobseeker__municipality"
+
+
+class ProposalQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The back office's region; for an employer contact the proposals to their own
+        companies of people who consent to sharing an anonymised profile today."""
+        if works_in_back_office(user):
+            return scope_to_municipalities(self, user, JOBSEEKER_MUNICIPALITY)
+        if is_employer_contact(user):
+            return self.filter(
+                opening__employer__in=Employer.objects.visible_to(user),
+                jobseeker__in=JobSeeker.objects.consenting_to(ConsentKind.SHARE_PROFILE),
+            )
+        return self.none()
+
+
+class DevelopmentPlacementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The back office's region; for an employer contact the placements at their own
+        companies."""
+        if works_in_back_office(user):
+            return scope_to_municipalities(self, user, JOBSEEKER_MUNICIPALITY)
+        if is_employer_contact(user):
+            return self.filter(employer__in=Employer.objects.visible_to(user))
+        return self.none()
+
+
+class JobOutcomeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The back office's region only (employers see counts on their impact page)."""
+        return scope_to_municipalities(self, user, JOBSEEKER_MUNICIPALITY)
+
+
+class BuddyPairingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The back office's region only."""
+        return scope_to_municipalities(self, user, JOBSEEKER_MUNICIPALITY)
 
 
 class Proposal(models.Model):
@@ -73,6 +113,8 @@ class Proposal(models.Model):
     introduction_agreed_at = models.DateTimeField(
         _("introduction agreed at"), null=True, blank=True
     )
+
+    objects = ProposalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("proposal")
@@ -205,6 +247,8 @@ class DevelopmentPlacement(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = DevelopmentPlacementQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("development placement")
         verbose_name_plural = _("development placements")
@@ -225,10 +269,6 @@ class DevelopmentPlacement(models.Model):
                 name="placement_end_after_start",
             ),
             models.CheckConstraint(
-                condition=models.Q(extension_count__lte=PLACEMENT_MAX_EXTENSIONS),
-                name="placement_extended_at_most_once",
-            ),
-            models.CheckConstraint(
                 condition=~models.Q(status__in=["agreed", "active", "completed", "ended_early"])
                 | models.Q(no_displacement_confirmed=True),
                 name="placement_agreed_only_without_displacement",
@@ -245,10 +285,6 @@ class DevelopmentPlacement(models.Model):
     @property
     def midpoint(self) -> datetime.date:
         return self.start_date + (self.planned_end_date - self.start_date) / 2
-
-    @property
-    def can_be_extended(self) -> bool:
-        return self.extension_count < PLACEMENT_MAX_EXTENSIONS
 
 
 class CheckIn(models.Model):
@@ -399,6 +435,8 @@ class JobOutcome(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = JobOutcomeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("job found")
         verbose_name_plural = _("jobs found")
@@ -462,6 +500,8 @@ class BuddyPairing(models.Model):
         verbose_name=_("caseworker"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = BuddyPairingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("buddy pairing")

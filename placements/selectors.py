@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from baanbrekers import geo
+from baanbrekers import disclosure, geo
 from baanbrekers.models import User
 from employers.models import OpeningKind, OpeningStatus
 from jobseekers.models import JobSeeker
 
 from .access import (
     matchable_openings,
-    visible_buddy_pairings,
-    visible_job_outcomes,
-    visible_placements,
-    visible_proposals,
 )
 from .models import (
     BuddyPairing,
@@ -29,18 +23,21 @@ from .models import (
     Proposal,
     ProposalAnswer,
 )
+from .transitions import is_ending_soon
 
 BOARD_COLUMN_LIMIT = 50
-ENDING_SOON_DAYS = 30
 
 
 def pipeline_board(user: User) -> dict:
     """Proposals and placements by status for the back-office board; a fixed number of queries
     and at most BOARD_COLUMN_LIMIT cards per column whatever the size of the region."""
-    proposals = visible_proposals(user).select_related("jobseeker", "opening", "opening__employer")
-    placements = visible_placements(user).select_related("jobseeker", "employer")
+    proposals = Proposal.objects.visible_to(user).select_related(
+        "jobseeker", "opening", "opening__employer"
+    )
+    placements = DevelopmentPlacement.objects.visible_to(user).select_related(
+        "jobseeker", "employer"
+    )
     today = timezone.localdate()
-    soon = today + datetime.timedelta(days=ENDING_SOON_DAYS)
     columns = {
         "proposals_pending": proposals.filter(answer=ProposalAnswer.PENDING).order_by(
             "proposed_at"
@@ -67,12 +64,13 @@ def pipeline_board(user: User) -> dict:
         .order_by("-created_at", "-pk")[:BOARD_COLUMN_LIMIT]
     )
     for placement in board["placements_active"]:
-        placement.ending_soon = placement.planned_end_date <= soon
+        placement.ending_soon = is_ending_soon(placement, today)
     return board
 
 
 def pipeline_counts(user: User) -> dict:
-    """Aggregates only (no person) for the user's municipalities: what aldermen may see.
+    """Aggregates only (no person) for the user's municipalities, through disclosure control
+    (baanbrekers.disclosure): what aldermen may see.
     Coordinators get the whole region; everyone else their own municipalities."""
     municipality_ids = list(user.municipalities.values_list("pk", flat=True))
     in_scope = Q() if user.is_coordinator else Q(jobseeker__municipality_id__in=municipality_ids)
@@ -97,18 +95,19 @@ def pipeline_counts(user: User) -> dict:
     introductions = Introduction.objects.filter(
         Q() if user.is_coordinator else Q(pairing__jobseeker__municipality_id__in=municipality_ids)
     ).count()
+    # Aldermen see these counts through disclosure control (DESIGN.md section 4), never exact.
     return {
-        "proposals": proposals,
-        "placements": placements,
-        "jobs": jobs,
-        "buddies": buddies,
-        "introductions": introductions,
+        "proposals": disclosure.counts_shown(proposals),
+        "placements": disclosure.counts_shown(placements),
+        "jobs": disclosure.counts_shown(jobs),
+        "buddies": disclosure.counts_shown(buddies),
+        "introductions": disclosure.count_shown(introductions),
     }
 
 
 def job_outcome_list(user: User):
     return (
-        visible_job_outcomes(user)
+        JobOutcome.objects.visible_to(user)
         .select_related("jobseeker", "employer")
         .order_by("-start_date", "-pk")
     )
@@ -116,7 +115,7 @@ def job_outcome_list(user: User):
 
 def buddy_pairing_list(user: User):
     return (
-        visible_buddy_pairings(user)
+        BuddyPairing.objects.visible_to(user)
         .select_related("jobseeker")
         .annotate(
             meeting_count=Count("meetings", distinct=True),

@@ -17,6 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from baanbrekers.listing import paginate
 from baanbrekers.viewtools import apply_service_errors, user_passes
+from matching.ranking import (
+    rank_employers_to_visit,
+    rank_jobseekers_for_opening,
+    rank_openings_for_jobseeker,
+)
+from visits.selectors import clicked_with
 
 from . import services
 from .access import (
@@ -45,12 +51,6 @@ from .forms import (
     ProposalAnswerForm,
     ProposeForm,
 )
-from .matching import (
-    rank_employers_to_visit,
-    rank_jobseekers_for_opening,
-    rank_openings_for_jobseeker,
-)
-from .models import PlacementStatus
 from .selectors import (
     anonymised_profile,
     buddy_pairing_list,
@@ -58,6 +58,7 @@ from .selectors import (
     pipeline_board,
     pipeline_counts,
 )
+from .transitions import action_options
 
 pipeline_required = user_passes(may_work_in_pipeline)
 
@@ -79,7 +80,9 @@ def pipeline(request):
 @require_GET
 def opening_matches(request, pk):
     opening = opening_for_matching(request.user, pk)
-    matches = rank_jobseekers_for_opening(opening, base=matchable_jobseekers(request.user))
+    matches = rank_jobseekers_for_opening(
+        opening, base=matchable_jobseekers(request.user), clicked=clicked_with(opening.employer)
+    )
     return render(
         request,
         "placements/opening_matches.html",
@@ -218,7 +221,7 @@ def placement_create(request, pk):
 def _placement_forms(placement, data=None, which=None):
     """The forms of the detail page, each with its own prefix (several share field names)."""
     classes = {
-        "no_displacement": NoDisplacementForm,
+        "confirm_no_displacement": NoDisplacementForm,
         "extend": ExtendForm,
         "complete": CompleteForm,
         "end_early": EndEarlyForm,
@@ -247,7 +250,10 @@ def _render_placement(request, placement, forms, status=200):
             "checkins": placement.checkins.select_related("author"),
             "evaluations": placement.evaluations.all(),
             "jobs": placement.jobs.all(),
-            "PlacementStatus": PlacementStatus,
+            # Which buttons to show, and why one is not there yet: the one transitions table.
+            "actions": {
+                option.action: option for option in action_options(placement, request.user)
+            },
         },
         status=status,
     )
@@ -255,7 +261,7 @@ def _render_placement(request, placement, forms, status=200):
 
 # Which form each action reads, and the service call it makes.
 def _do_action(action, placement, data, user):
-    if action == "no_displacement":
+    if action == "confirm_no_displacement":
         return services.placement_confirm_no_displacement(
             placement=placement, note=data["note"], checked_by=user
         )
@@ -282,9 +288,16 @@ def _do_action(action, placement, data, user):
     raise PermissionDenied
 
 
-ACTIONS_WITH_FORMS = {"no_displacement", "extend", "complete", "end_early", "checkin", "evaluation"}
+ACTIONS_WITH_FORMS = {
+    "confirm_no_displacement",
+    "extend",
+    "complete",
+    "end_early",
+    "checkin",
+    "evaluation",
+}
 ACTION_MESSAGES = {
-    "no_displacement": gettext_lazy("The no-displacement check has been recorded."),
+    "confirm_no_displacement": gettext_lazy("The no-displacement check has been recorded."),
     "agree": gettext_lazy("The placement has been agreed."),
     "start": gettext_lazy("The placement has started."),
     "extend": gettext_lazy("The placement has been extended."),
@@ -298,8 +311,8 @@ ACTION_MESSAGES = {
 @pipeline_required
 @require_POST
 def placement_action(request, pk, action):
-    """One transition (or a check-in/evaluation) of a placement. A refused transition shows
-    the service's Dutch message; the form keeps what was typed."""
+    """One transition (or a check-in/evaluation) of a placement. The service asks the
+    transitions table; a refused one shows its Dutch message and the form keeps what was typed."""
     placement = placement_for_user(request.user, pk)
     if action not in ACTION_MESSAGES:
         raise PermissionDenied

@@ -3,7 +3,8 @@
 A portal user works for one company at a time: the *current company*, kept in the session and
 checked against the user's links (``EmployerContact.user``) on every request, so a link removed
 by a caseworker takes effect at once and a forged session value shows nothing. Everything the
-portal shows is scoped to that company through the lower apps' helpers for employer contacts.
+portal shows is scoped to that company through the lower apps' ``visible_to`` QuerySet methods,
+which give an employer contact their narrow view.
 
 Back-office users never use the portal's company pages (403); portal users never reach the back
 office (the other apps' helpers give them nothing). The two staff pages here (invitations and
@@ -15,13 +16,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from baanbrekers.access import get_visible_or_404, scope_to_municipalities, works_in_back_office
+from baanbrekers.access import get_visible_or_404, is_employer_contact, works_in_back_office
 from baanbrekers.models import User
-from employers.access import visible_employers
 from employers.models import Employer, Opening
-from placements.access import placements_for_employer_contact, proposals_for_employer_contact
 from placements.models import DevelopmentPlacement, Proposal
-from visits.access import visits_for_employer_contact
 from visits.models import Visit
 
 from .models import ClaimStatus, CompanyClaim, Invitation
@@ -30,14 +28,14 @@ CURRENT_EMPLOYER_KEY = "portal_employer_id"
 
 
 def is_portal_user(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_employer_contact)
+    return is_employer_contact(user)
 
 
 def portal_employers(user: User) -> QuerySet[Employer]:
     """The companies this portal user represents (linked, so approved or invited)."""
     if not is_portal_user(user):
         return Employer.objects.none()
-    return visible_employers(user)
+    return Employer.objects.visible_to(user)
 
 
 def current_employer(request: HttpRequest) -> Employer | None:
@@ -67,8 +65,17 @@ def switch_employer(request: HttpRequest, pk) -> Employer:
     return employer
 
 
+# The company pages show one company's rows, as the lower apps' ``visible_to`` allows an
+# employer contact to see them (proposals only with a valid share-profile consent). Back-office
+# users see nothing here even for their own region: the portal is not their window.
+def _of_company(qs: QuerySet, user: User, employer: Employer, field: str = "employer"):
+    if not is_portal_user(user):
+        return qs.none()
+    return qs.visible_to(user).filter(**{field: employer})
+
+
 def portal_openings(user: User, employer: Employer) -> QuerySet[Opening]:
-    return Opening.objects.filter(employer__in=portal_employers(user)).filter(employer=employer)
+    return _of_company(Opening.objects.all(), user, employer)
 
 
 def portal_opening_for_user(user: User, employer: Employer, pk) -> Opening:
@@ -77,7 +84,9 @@ def portal_opening_for_user(user: User, employer: Employer, pk) -> Opening:
 
 def portal_proposals(user: User, employer: Employer) -> QuerySet[Proposal]:
     """Proposals to this company for people who consent to sharing an anonymised profile."""
-    return proposals_for_employer_contact(user).filter(opening__employer=employer)
+    return _of_company(Proposal.objects.all(), user, employer, "opening__employer").select_related(
+        "opening", "opening__employer", "jobseeker"
+    )
 
 
 def portal_proposal_for_user(user: User, employer: Employer, pk) -> Proposal:
@@ -85,7 +94,9 @@ def portal_proposal_for_user(user: User, employer: Employer, pk) -> Proposal:
 
 
 def portal_placements(user: User, employer: Employer) -> QuerySet[DevelopmentPlacement]:
-    return placements_for_employer_contact(user).filter(employer=employer)
+    return _of_company(DevelopmentPlacement.objects.all(), user, employer).select_related(
+        "jobseeker", "employer", "supervisor"
+    )
 
 
 def portal_placement_for_user(user: User, employer: Employer, pk) -> DevelopmentPlacement:
@@ -93,7 +104,8 @@ def portal_placement_for_user(user: User, employer: Employer, pk) -> Development
 
 
 def portal_visits(user: User, employer: Employer) -> QuerySet[Visit]:
-    return visits_for_employer_contact(user).filter(employer=employer)
+    """The visits to this company (the visit itself; never who comes)."""
+    return _of_company(Visit.objects.all(), user, employer)
 
 
 # --- Back office: linking people to companies -----------------------------------------------
@@ -101,11 +113,16 @@ def may_manage_portal_access(user: User) -> bool:
     return works_in_back_office(user)
 
 
+def _employers_to_manage(user: User) -> QuerySet[Employer]:
+    """The back office's own employers (an employer contact manages no one's access)."""
+    if not may_manage_portal_access(user):
+        return Employer.objects.none()
+    return Employer.objects.visible_to(user)
+
+
 def claims_to_decide(user: User) -> QuerySet[CompanyClaim]:
     """Claims on companies in the caseworker's municipalities (all for coordinators)."""
-    return CompanyClaim.objects.filter(
-        employer__in=scope_to_municipalities(Employer.objects.all(), user)
-    )
+    return CompanyClaim.objects.filter(employer__in=_employers_to_manage(user))
 
 
 def claim_for_user(user: User, pk) -> CompanyClaim:
@@ -118,11 +135,14 @@ def claim_for_user(user: User, pk) -> CompanyClaim:
 
 
 def invitations_for_user(user: User) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(
-        employer__in=scope_to_municipalities(Employer.objects.all(), user)
-    )
+    return Invitation.objects.filter(employer__in=_employers_to_manage(user))
 
 
 def employer_to_invite_for(user: User, pk) -> Employer:
     """A company the caseworker may invite people for: one of their own region."""
-    return get_visible_or_404(scope_to_municipalities(Employer.objects.all(), user), pk)
+    return get_visible_or_404(_employers_to_manage(user), pk)
+
+
+def employer_to_invite_by_kvk(user: User, kvk_number: str) -> Employer | None:
+    """The company with this KvK number, if the caseworker may invite people for it."""
+    return _employers_to_manage(user).filter(kvk_number=kvk_number).first()

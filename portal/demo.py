@@ -17,7 +17,7 @@ from baanbrekers.demo import DemoContext, demo_user
 from baanbrekers.models import Role
 from employers import services as employer_services
 from employers.models import Employer, EmployerContact, Opening, OpeningKind, OpeningStatus
-from jobseekers.models import Consent, ConsentKind, JobSeeker, JobSeekerStatus
+from jobseekers.models import ConsentKind, JobSeeker
 from placements.models import Proposal
 
 from .models import ClaimStatus, CompanyClaim
@@ -122,9 +122,7 @@ def seed(ctx: DemoContext) -> None:
 
     caseworker = ctx.users.get(Role.CASEWORKER)
     consenting = (
-        JobSeeker.objects.filter(status=JobSeekerStatus.ACTIVE)
-        .filter(pk__in=Consent.objects.valid(ConsentKind.SHARE_PROFILE).values("jobseeker_id"))
-        .order_by("pk")
+        JobSeeker.objects.looking_for_work().consenting_to(ConsentKind.SHARE_PROFILE).order_by("pk")
     )
     people = list(consenting[: CANDIDATES_PER_OPENING * len(linked)])
     proposals = []

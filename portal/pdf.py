@@ -28,7 +28,8 @@ def _latin1(text: str) -> str:
 
 
 def impact_statement_pdf(impact: Impact) -> bytes:
-    """A one-page statement: who, which period, and the counts. Counts only, never a name."""
+    """A one-page statement: who, which period, and the counts as ``company_impact`` gives
+    them (through disclosure control). Counts only, never a name."""
     employer = impact.employer
     pdf = FPDF(format="A4")
     pdf.set_title(_latin1(_("Impact statement %(name)s") % {"name": employer.trade_name}))
@@ -96,8 +97,10 @@ def impact_statement_pdf(impact: Impact) -> bytes:
         _latin1(
             _(
                 "Figures from the records of Baanbrekers on %(date)s. They contain no personal "
-                "data. For social-return (SROI) obligations, ask your contact at Baanbrekers to "
-                "confirm the figures for a specific contract."
+                'data: numbers of people from 1 to 4 are shown as "< 5" and other numbers of '
+                "people are rounded down to a multiple of 5. For social-return (SROI) "
+                "obligations, ask your contact at Baanbrekers to confirm the figures for a "
+                "specific contract."
             )
             % {"date": formats.date_format(impact.as_of, "j F Y")}
         ),

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from baanbrekers import geo
+from baanbrekers import disclosure, geo
 from baanbrekers.models import Skill
 from employers.models import Employer, Referral
-from jobseekers.models import Consent, ConsentKind
+from jobseekers.models import ConsentKind, JobSeeker
 from placements.models import (
     BuddyPairing,
     DevelopmentPlacement,
@@ -69,8 +69,8 @@ class CandidateProfile:
 
 def candidate_queryset(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """Proposals with everything a profile needs, in a fixed number of queries."""
-    introduction = Consent.objects.valid(ConsentKind.INTRODUCTION).filter(
-        jobseeker=OuterRef("jobseeker")
+    introduction = JobSeeker.objects.consenting_to(ConsentKind.INTRODUCTION).filter(
+        pk=OuterRef("jobseeker_id")
     )
     names = Skill.objects.only("id", "name").order_by("name")
     return (
@@ -120,30 +120,32 @@ def anonymised_profile(proposal: Proposal) -> CandidateProfile:
 # --- Impact -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Impact:
+    """A company's impact as the company may see it (DESIGN.md section 4, "their own impact,
+    through disclosure control"): every count of people through baanbrekers.disclosure ("< 5",
+    or rounded down to a multiple of 5). The visits it hosted and the companies it tipped are
+    its own doings, not people, and are exact."""
+
     employer: Employer
     visits_hosted: int
-    jobseekers_at_visits: int
-    placements_started: int
-    placements_active: int
-    placements_completed: int
-    jobs: int
-    jobs_after_placement: int
-    buddies: int
+    jobseekers_at_visits: int | str
+    placements_started: int | str
+    placements_active: int | str
+    placements_completed: int | str
+    jobs: int | str
+    jobs_after_placement: int | str
+    buddies: int | str
     tips: int
     tips_converted: int
     since: datetime.date | None
     as_of: datetime.date
-
-    @property
-    def people_helped(self) -> int:
-        return self.placements_started + self.jobs + self.buddies
 
 
 STARTED = [PlacementStatus.ACTIVE, PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY]
 
 
 def company_impact(employer: Employer) -> Impact:
-    """How many people this company helped: counts only, never a name."""
+    """How many people this company helped: counts only, never a name, and never exact (an
+    employer with one placement would otherwise read a person off their statement)."""
     visits = Visit.objects.filter(employer=employer, status=VisitStatus.HELD).aggregate(
         n=Count("id", distinct=True), people=Count("signups", distinct=True)
     )
@@ -158,16 +160,17 @@ def company_impact(employer: Employer) -> Impact:
     tips = Referral.objects.filter(referring_employer=employer).aggregate(
         n=Count("id"), converted=Count("id", filter=Q(converted_employer__isnull=False))
     )
+    people = disclosure.count_shown
     return Impact(
         employer=employer,
         visits_hosted=visits["n"],
-        jobseekers_at_visits=visits["people"],
-        placements_started=placements["started"],
-        placements_active=placements["active"],
-        placements_completed=placements["completed"],
-        jobs=jobs["n"],
-        jobs_after_placement=jobs["after"],
-        buddies=BuddyPairing.objects.filter(buddy_employer=employer).count(),
+        jobseekers_at_visits=people(visits["people"]),
+        placements_started=people(placements["started"]),
+        placements_active=people(placements["active"]),
+        placements_completed=people(placements["completed"]),
+        jobs=people(jobs["n"]),
+        jobs_after_placement=people(jobs["after"]),
+        buddies=people(BuddyPairing.objects.filter(buddy_employer=employer).count()),
         tips=tips["n"],
         tips_converted=tips["converted"],
         since=employer.created_at.date() if employer.created_at else None,

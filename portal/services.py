@@ -43,6 +43,7 @@ from placements.models import (
     Evaluator,
     Proposal,
 )
+from placements.transitions import transition_check
 
 from .models import ClaimStatus, CompanyClaim, Invitation, PaidWorkAnswer
 
@@ -295,32 +296,14 @@ def claim_decline(*, claim: CompanyClaim, decided_by: User, reason: str) -> Comp
 
 
 # --- The company page -------------------------------------------------------------------------
-@transaction.atomic
 def company_story_update(
     *, employer: Employer, user: User, valued_skills: Iterable[str] | None = None, **story: str
 ) -> Employer:
-    """The employer keeps its own story and what it values; the caseworker sees a timeline line."""
-    unknown = set(story) - employer_services.STORY_FIELDS - {"website"}
-    if unknown:
-        raise TypeError(f"not editable in the portal: {', '.join(sorted(unknown))}")
-    changed = [name for name, value in story.items() if getattr(employer, name) != value]
-    before = set(employer.valued_skills.values_list("name", flat=True))
-    employer_services.employer_update(
+    """The employer keeps its own story; the one rule (and its timeline line) is the employers
+    app's, shared with the API."""
+    return employer_services.employer_story_update(
         employer=employer, updated_by=user, valued_skills=valued_skills, **story
     )
-    after = set(employer.valued_skills.values_list("name", flat=True))
-    if changed or before != after:
-        names = changed + (["valued_skills"] if before != after else [])
-        with translation.override(settings.LANGUAGE_CODE):
-            labels = [str(Employer._meta.get_field(name).verbose_name) for name in names]
-        timeline_note(
-            employer=employer,
-            user=user,
-            summary=_in_dutch(
-                gettext_noop("Updated in the portal: %(fields)s."), fields=", ".join(labels)
-            ),
-        )
-    return employer
 
 
 @transaction.atomic
@@ -456,24 +439,13 @@ def placement_evaluate(
     return evaluation
 
 
-# How long before the planned end the portal asks about paid work.
-PAID_WORK_QUESTION_DAYS = 42
-
-
-def paid_work_question_due(
-    placement: DevelopmentPlacement, today: datetime.date | None = None
-) -> bool:
-    today = today or timezone.localdate()
-    return (
-        placement.status == "active"
-        and placement.planned_end_date - datetime.timedelta(days=PAID_WORK_QUESTION_DAYS) <= today
-    )
-
-
 @transaction.atomic
 def paid_work_answer_record(
     *, placement: DevelopmentPlacement, user: User, intent: str, note: str = ""
 ) -> PaidWorkAnswer:
+    """The employer says whether paid work follows the placement. Asked while the placement is
+    active and ending soon (``placements.transitions``, action ``paid_work_answer``)."""
+    transition_check(placement, "paid_work_answer", user)
     answer, _created = PaidWorkAnswer.objects.update_or_create(
         placement=placement,
         defaults={"intent": intent, "note": (note or "").strip(), "answered_by": user},

@@ -8,7 +8,6 @@ the other apps' pages refuse them too).
 
 from __future__ import annotations
 
-import datetime
 from functools import wraps
 
 from django.contrib import messages
@@ -21,11 +20,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from baanbrekers.access import scope_to_municipalities
 from baanbrekers.listing import paginate
 from baanbrekers.viewtools import apply_service_errors, user_passes
-from employers.models import Employer, OpeningStatus
+from employers.models import OpeningStatus
 from placements.models import EvaluationMoment, Evaluator, ProposalAnswer
+from placements.transitions import BY_ACTION, allowed_actions, ending_soon_until
 from visits.ical import visits_calendar
 
 from . import services
@@ -33,6 +32,7 @@ from .access import (
     claim_for_user,
     claims_to_decide,
     current_employer,
+    employer_to_invite_by_kvk,
     employer_to_invite_for,
     invitations_for_user,
     is_portal_user,
@@ -106,10 +106,12 @@ def _home(request, *, claim_form=None, status=200):
     request.employer = employer
     proposals = portal_proposals(request.user, employer)
     placements = portal_placements(request.user, employer)
-    # Placements ending soon without an answer about paid work: asked on the first page too.
-    ask_by = timezone.localdate() + datetime.timedelta(days=services.PAID_WORK_QUESTION_DAYS)
+    # Placements ending soon without an answer about paid work: asked on the first page too
+    # (the same rule as the placement page's question, placements.transitions).
     ending = placements.filter(
-        status="active", planned_end_date__lte=ask_by, paid_work_answer__isnull=True
+        status__in=BY_ACTION["paid_work_answer"].sources,
+        planned_end_date__lte=ending_soon_until(),
+        paid_work_answer__isnull=True,
     ).order_by("planned_end_date")
     return _render(
         request,
@@ -397,6 +399,7 @@ def placement(request, pk):
         if (value, Evaluator.SUPERVISOR) not in done
     ]
     evaluation_form.fields["moment"].choices = open_moments
+    actions = allowed_actions(placement, request.user)
     return _render(
         request,
         "portal/placement.html",
@@ -408,9 +411,10 @@ def placement(request, pk):
             "evaluation_form": evaluation_form,
             "paid_form": paid_form,
             "open_moments": open_moments,
-            "may_record": placement.status in ("agreed", "active", "completed"),
-            "may_evaluate": placement.status in ("active", "completed"),
-            "ask_paid_work": services.paid_work_question_due(placement),
+            # What the supervisor may do here: the placements' one transitions table.
+            "may_record": "checkin" in actions,
+            "may_evaluate": "evaluation" in actions,
+            "ask_paid_work": "paid_work_answer" in actions,
             "paid_work_answer": getattr(placement, "paid_work_answer", None),
             "days_left": (placement.planned_end_date - timezone.localdate()).days,
         },
@@ -528,9 +532,7 @@ def staff_claim_decide(request, pk):
 def staff_invite_find(request):
     """From a KvK number to the invitation form of that employer (if in the user's region)."""
     kvk = (request.GET.get("kvk") or "").strip()
-    employer = (
-        scope_to_municipalities(Employer.objects.all(), request.user).filter(kvk_number=kvk).first()
-    )
+    employer = employer_to_invite_by_kvk(request.user, kvk)
     if employer is None:
         messages.error(request, _("No employer with this KvK number in your municipalities."))
         return redirect("portal:staff_requests")

@@ -4,7 +4,9 @@
 - Caseworkers and aldermen: their own municipalities on their own, and the region as a whole.
 - Employer contacts and anyone else: nothing here (their impact page is the portal's).
 
-Everyone sees aggregates only, with small numbers suppressed (stats.suppression).
+Everyone sees aggregates only. The back office (caseworkers, coordinators) sees them exact;
+aldermen see them through disclosure control (baanbrekers.disclosure, applied by
+stats.selectors): ``sees_exact_figures`` decides which.
 """
 
 from __future__ import annotations
@@ -12,18 +14,21 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from baanbrekers.access import sees_all_municipalities
-from baanbrekers.models import Municipality, Role, User
+from baanbrekers.access import has_staff_role, sees_all_municipalities, works_in_back_office
+from baanbrekers.models import Municipality, User
 
 REGION = "region"
 
 
 def can_see_stats(user: User) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.role in (Role.CASEWORKER, Role.COORDINATOR, Role.ALDERMAN))
-    )
+    """The municipality's own people (caseworkers, coordinators, aldermen)."""
+    return has_staff_role(user)
+
+
+def sees_exact_figures(user: User) -> bool:
+    """DESIGN.md §4, "statistics: exact" for caseworkers and coordinators; anyone else who may
+    see figures at all (aldermen) sees them through disclosure control."""
+    return works_in_back_office(user)
 
 
 def visible_municipalities(user: User) -> QuerySet[Municipality]:

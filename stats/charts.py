@@ -1,7 +1,8 @@
 """Charts as server-rendered SVG geometry (the CSP allows no inline scripts or styles).
 
-Each function returns plain numbers for a template to draw; bars of hidden values (small-number
-suppression) get no length of their own, so a chart never tells more than its table.
+Each function returns plain numbers for a template to draw, with lengths taken from the values
+as shown (disclosure control): a "< 5" gets no length of its own and a rounded value its rounded
+length, so a chart never tells more than its table.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ HIDDEN_MARK = 4  # a hidden value gets a small grey mark, not a bar of its size
 
 def columns(months: list, shown: list, series: list[tuple[str, str]]) -> dict:
     """Grouped columns per month for a few series: months is [(date, {key: value for the
-    length})], shown the same with the values as shown (ints, or "< 5" / "x")."""
+    length})], shown the same with the values as shown (ints, or "< 5")."""
     height = 220
     bottom = height - 30
     top_value = max([v[k] for _m, v in months for k, _l in series] + [1])

@@ -1,7 +1,8 @@
 """The council's exports: CSV, Excel and PDF of the same tables the dashboard shows.
 
-All formats are built from ``report_tables``, which takes the already suppressed Report, so an
-export can never show more than the dashboard does.
+All formats are built from ``report_tables``, which takes the Report as the reader may see it
+(exact for the back office, through disclosure control for aldermen), so an export can never show
+more than the dashboard does.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from . import suppression as sup
 from .selectors import Report
 
 
@@ -47,12 +47,12 @@ def report_tables(report: Report) -> list[Table]:
         Table(
             _("From visit to paid job"),
             [_("Step"), _("Number")],
-            [[label, shown] for _k, label, _raw, shown in report.funnel],
+            [[label, shown] for _k, label, _bar, shown in report.funnel],
         ),
         Table(
             _("Jobs found by route"),
             [_("Route"), _("Jobs")],
-            [[label, shown] for _k, label, _raw, shown in report.routes]
+            [[label, shown] for _k, label, _bar, shown in report.routes]
             + [[_("Total"), report.routes_total]],
         ),
         Table(
@@ -80,7 +80,7 @@ def report_tables(report: Report) -> list[Table]:
         Table(
             _("Legend"),
             [_("Sign"), _("Meaning")],
-            [[s, str(m)] for s, m in sup.LEGEND],
+            [[s, str(m)] for s, m in report.legend],
             numeric=False,
         ),
     ]

@@ -1,4 +1,9 @@
-"""Reads of the statistics, from the roll-up only (never the raw tables).
+"""Reads of the statistics, from the roll-up only (never the raw tables), and the one place
+where figures get their disclosure control (baanbrekers.disclosure) before anyone sees them.
+
+Every surface asks ``build_report`` (dashboard, exports, print, API) or ``figures_compared``
+(the aldermen's digest) with ``exact`` from ``stats.access.sees_exact_figures``: the back office
+gets exact figures, everyone else protected ones; the default is protected.
 
 A dashboard or export costs two queries whatever the number of days, rows or municipalities:
 one for the sums per municipality (period, all time, and the stocks at the period's end), one
@@ -17,26 +22,17 @@ from django.db.models.functions import TruncMonth
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from baanbrekers import disclosure
 from baanbrekers.models import Municipality
 from placements.models import JobRoute
 
-from . import suppression as sup
 from .models import COUNT_FIELDS, DailyFigures
 
-# The estimate of benefit payments saved: outflow × months × average monthly benefit. Policy,
-# not code: a region sets STATS_AVERAGE_MONTHLY_BENEFIT / STATS_BENEFIT_MONTHS_SAVED in its
-# settings. The default is roughly the Participatiewet norm for a single adult (2026, euros),
-# counted for the first year off benefits.
-DEFAULT_AVERAGE_MONTHLY_BENEFIT = 1400
-DEFAULT_BENEFIT_MONTHS_SAVED = 12
 
-
-def average_monthly_benefit() -> int:
-    return int(getattr(settings, "STATS_AVERAGE_MONTHLY_BENEFIT", DEFAULT_AVERAGE_MONTHLY_BENEFIT))
-
-
-def benefit_months_saved() -> int:
-    return int(getattr(settings, "STATS_BENEFIT_MONTHS_SAVED", DEFAULT_BENEFIT_MONTHS_SAVED))
+def benefit_saved_per_person() -> int:
+    """The estimate of benefit payments saved per person who left benefits for work: policy,
+    not code (settings AVERAGE_MONTHLY_BENEFIT × BENEFIT_MONTHS_SAVED)."""
+    return settings.AVERAGE_MONTHLY_BENEFIT * settings.BENEFIT_MONTHS_SAVED
 
 
 JOB_FIELDS = [f"jobs_{route}" for route in JobRoute.values]
@@ -101,10 +97,6 @@ class Figures:
         return self.all_time["buddy_pairs_started"] - self.all_time["buddy_pairs_ended"]
 
     @property
-    def benefit_saved(self) -> int:
-        return self.period["outflow"] * benefit_months_saved() * average_monthly_benefit()
-
-    @property
     def average_days_to_work(self) -> int | None:
         n = self.period["outflow"]
         return round(self.period["days_to_work_total"] / n) if n else None
@@ -134,6 +126,13 @@ def figures_per_municipality(period: Period) -> dict[int, Figures]:
     }
 
 
+def _region(per_municipality: dict[int, Figures]) -> Figures:
+    region = Figures.empty()
+    for figures in per_municipality.values():
+        region.add(figures)
+    return region
+
+
 def monthly(period: Period, municipality: Municipality | None) -> list[tuple[datetime.date, dict]]:
     """Each month of the period with its sums, for one municipality or the region."""
     qs = DailyFigures.objects.filter(day__gte=period.start, day__lte=period.end)
@@ -155,7 +154,7 @@ def monthly(period: Period, municipality: Municipality | None) -> list[tuple[dat
     return out
 
 
-# --- What a dashboard, an export and the API show: already suppressed --------------------------
+# --- What a dashboard, an export, the API and the digest show ---------------------------------
 HEADLINES = [
     ("jobs_since_start", _("Jobs found since the start")),
     ("jobs", _("Jobs found in this period")),
@@ -227,29 +226,60 @@ def _value(figures: Figures, key: str) -> int:
     return figures.period[key]
 
 
+Cell = int | str
+
+
+def _count(n: int, exact: bool) -> Cell:
+    """A count as this reader may see it: exact for the back office, else disclosure control."""
+    return n if exact else disclosure.count_shown(n)
+
+
+def _derived(value: int | None, denominator: int, exact: bool) -> object:
+    if exact:
+        return disclosure.NOT_SHOWN if value is None else value
+    return disclosure.derived_shown(value, denominator)
+
+
+def _bar(shown: Cell) -> int:
+    # Charts are drawn from what the table shows, so a bar never tells more than its cell.
+    return shown if isinstance(shown, int) else 0
+
+
+def _euros(amount: object) -> object:
+    if isinstance(amount, int):
+        return "€ " + formats.number_format(amount, force_grouping=True)
+    return amount
+
+
+def legend(*, exact: bool) -> list[tuple[str, str]]:
+    if exact:
+        return [(disclosure.NOT_SHOWN, str(_("no value: nothing to average over")))]
+    return disclosure.legend()
+
+
 @dataclass
 class Report:
-    """Everything shown for a period and an area, with suppression applied."""
+    """Everything shown for a period and an area, already exact or protected for its reader.
+
+    Charts take their lengths from the cells (``funnel``/``routes``' third item, ``trend_bars``),
+    never from raw counts."""
 
     period: Period
     area_name: str
-    headlines: list[tuple[str, str, int | str]]
+    exact: bool
+    headlines: list[tuple[str, str, Cell]]
     estimates: list[tuple[str, str, object]]
-    funnel: list[tuple[str, str, int, int | str]]  # key, label, raw (for bar length), shown
-    routes: list[tuple[str, str, int, int | str]]
-    routes_total: int | str
+    funnel: list[tuple[str, str, int, Cell]]  # key, label, bar length, shown
+    routes: list[tuple[str, str, int, Cell]]
+    routes_total: Cell
     trend_columns: list[tuple[str, str]]
-    trend: list[tuple[datetime.date, dict[str, int | str]]]
-    trend_raw: list[tuple[datetime.date, dict[str, int]]]
-    trend_totals: dict[str, int | str]
+    trend: list[tuple[datetime.date, dict[str, Cell]]]
+    trend_bars: list[tuple[datetime.date, dict[str, int]]]
+    trend_totals: dict[str, Cell]
     comparison_columns: list[tuple[str, str]]
-    comparison: list[tuple[str, dict[str, int | str]]]
-    details: list[tuple[str, str, int | str]]
-
-
-def _bar_value(shown_value: int | str, raw: int) -> int:
-    # Charts must not leak what the tables hide: a hidden value has no bar of its own size.
-    return raw if isinstance(shown_value, int) else 0
+    comparison: list[tuple[str, dict[str, Cell]]]
+    details: list[tuple[str, str, Cell]]
+    legend: list[tuple[str, str]]
 
 
 def build_report(
@@ -258,118 +288,111 @@ def build_report(
     area: Municipality | None,
     visible: list[Municipality],
     region_name: str,
+    exact: bool = False,
 ) -> Report:
-    """Everything shown for ``area`` (None: the region) with suppression applied once, here.
-
-    A municipality's figure hidden as "x" in the comparison (so that the rest of the region
-    cannot be worked out) stays hidden wherever else that figure appears: its headline, funnel
-    step, details, and the months and routes that would add up to it.
-    """
+    """Everything shown for ``area`` (None: the region), the municipalities ``visible`` to the
+    reader and the region: exact for the back office (``exact``), otherwise every count through
+    baanbrekers.disclosure. Rounding every cell on its own is what keeps a small number out of
+    the differences (region minus municipality, one period minus another); nothing else needs
+    hiding."""
     per_municipality = figures_per_municipality(period)
-    region = Figures.empty()
-    for figures in per_municipality.values():
-        region.add(figures)
+    region = _region(per_municipality)
     mine = per_municipality.get(area.pk, Figures.empty()) if area else region
 
-    comparison_cells = {}
-    for key, _label in COMPARISON:
-        parts = {m.pk: _value(per_municipality.get(m.pk, Figures.empty()), key) for m in visible}
-        comparison_cells[key] = sup.protect(parts, _value(region, key))
+    def count(n: int) -> Cell:
+        return _count(n, exact)
+
     comparison = [
-        (m.name, {key: comparison_cells[key][m.pk] for key, _l in COMPARISON}) for m in visible
+        (
+            m.name,
+            {
+                key: count(_value(per_municipality.get(m.pk, Figures.empty()), key))
+                for key, _l in COMPARISON
+            },
+        )
+        for m in visible
     ]
-    comparison.append(
-        (region_name, {key: sup.shown(_value(region, key)) for key, _l in COMPARISON})
-    )
-    # The headlines "since the start" are not in the comparison but follow the same rule.
-    protected = dict(comparison_cells)
-    for key, _label in HEADLINES:
-        if key not in protected:
-            parts = {
-                m.pk: _value(per_municipality.get(m.pk, Figures.empty()), key) for m in visible
-            }
-            protected[key] = sup.protect(parts, _value(region, key))
-    hidden = {
-        key
-        for key, cells in protected.items()
-        if area is not None and cells.get(area.pk) == sup.HIDDEN
-    }
+    comparison.append((region_name, {key: count(_value(region, key)) for key, _l in COMPARISON}))
 
-    def cell(key: str, raw: int) -> int | str:
-        return sup.HIDDEN if key in hidden and raw else sup.shown(raw)
-
-    headlines = [(key, label, cell(key, _value(mine, key))) for key, label in HEADLINES]
-    outflow = mine.period["outflow"] if "outflow" not in hidden else 0
-    saved = sup.shown_derived(mine.benefit_saved, outflow)
-    if isinstance(saved, int):
-        saved = "€ " + formats.number_format(saved, force_grouping=True)
+    headlines = [(key, label, count(_value(mine, key))) for key, label in HEADLINES]
+    outflow = mine.period["outflow"]
+    per_person = benefit_saved_per_person()
+    saved = outflow * per_person if exact else disclosure.amount_shown(outflow, per_person)
     estimates = [
         (
             "benefit_saved",
             _("Estimated benefit payments saved (outflow × %(months)s months × € %(amount)s)")
-            % {"months": benefit_months_saved(), "amount": average_monthly_benefit()},
-            saved,
+            % {"months": settings.BENEFIT_MONTHS_SAVED, "amount": settings.AVERAGE_MONTHLY_BENEFIT},
+            _euros(saved),
         ),
         (
             "average_days_to_work",
             _("Average days from first contact to work"),
-            sup.shown_derived(mine.average_days_to_work, outflow),
+            _derived(mine.average_days_to_work, outflow, exact),
         ),
         (
             "still_working_6m",
             _("Still working after 6 months (%)"),
-            sup.shown_derived(mine.share(6), mine.period["retention_6m_due"]),
+            _derived(mine.share(6), mine.period["retention_6m_due"], exact),
         ),
         (
             "still_working_12m",
             _("Still working after 12 months (%)"),
-            sup.shown_derived(mine.share(12), mine.period["retention_12m_due"]),
+            _derived(mine.share(12), mine.period["retention_12m_due"], exact),
         ),
     ]
     funnel = []
     for key, label in FUNNEL:
-        raw = _value(mine, key)
-        shown = cell(key, raw)
-        funnel.append((key, label, _bar_value(shown, raw), shown))
-
-    route_raw = {f: mine.period[f] for f in JOB_FIELDS}
-    if "jobs" in hidden:
-        route_shown = {f: sup.HIDDEN if n else 0 for f, n in route_raw.items()}
-    else:
-        route_shown = sup.protect(route_raw, mine.jobs)
-    routes = [
-        (f, ROUTE_LABELS[f], _bar_value(route_shown[f], route_raw[f]), route_shown[f])
-        for f in JOB_FIELDS
-    ]
+        shown = count(_value(mine, key))
+        funnel.append((key, label, _bar(shown), shown))
+    routes = []
+    for f in JOB_FIELDS:
+        shown = count(mine.period[f])
+        routes.append((f, ROUTE_LABELS[f], _bar(shown), shown))
 
     months = monthly(period, area)
-    trend_shown_cols = {}
-    for key, _label in TREND:
-        raw = {month: values[key] for month, values in months}
-        if key in hidden:
-            trend_shown_cols[key] = {m: sup.HIDDEN if n else 0 for m, n in raw.items()}
-        else:
-            trend_shown_cols[key] = sup.protect(raw, sum(raw.values()))
-    trend = [(month, {k: trend_shown_cols[k][month] for k, _l in TREND}) for month, _v in months]
-    trend_raw = [
-        (month, {k: _bar_value(trend_shown_cols[k][month], values[k]) for k, _l in TREND})
-        for month, values in months
-    ]
-    trend_totals = {k: cell(k, sum(v[k] for _m, v in months)) for k, _l in TREND}
-    details = [(key, label, cell(key, mine.period[key])) for key, label in DETAIL]
+    trend = [(month, {k: count(values[k]) for k, _l in TREND}) for month, values in months]
+    trend_bars = [(month, {k: _bar(c) for k, c in cells.items()}) for month, cells in trend]
+    trend_totals = {k: count(sum(v[k] for _m, v in months)) for k, _l in TREND}
+    details = [(key, label, count(mine.period[key])) for key, label in DETAIL]
     return Report(
         period=period,
         area_name=area.name if area else region_name,
+        exact=exact,
         headlines=headlines,
         estimates=estimates,
         funnel=funnel,
         routes=routes,
-        routes_total=cell("jobs", mine.jobs),
+        routes_total=count(mine.jobs),
         trend_columns=TREND,
         trend=trend,
-        trend_raw=trend_raw,
+        trend_bars=trend_bars,
         trend_totals=trend_totals,
         comparison_columns=COMPARISON,
         comparison=comparison,
         details=details,
+        legend=legend(exact=exact),
     )
+
+
+def figures_compared(
+    *,
+    first: datetime.date,
+    last: datetime.date,
+    municipalities: list[Municipality],
+    keys: list[str],
+    exact: bool = False,
+) -> dict[str, list[Cell]]:
+    """For each figure in ``keys``: one cell per municipality, then the region, from ``first``
+    to ``last`` (local dates, inclusive; any days, e.g. a week), through the same disclosure
+    control as the dashboard. The aldermen's digest reads this."""
+    per_municipality = figures_per_municipality(Period(first, last))
+    region = _region(per_municipality)
+    return {
+        key: [
+            _count(_value(per_municipality.get(m.pk, Figures.empty()), key), exact)
+            for m in municipalities
+        ]
+        + [_count(_value(region, key), exact)]
+        for key in keys
+    }

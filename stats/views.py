@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import charts, exports
-from . import suppression as sup
-from .access import area_for_user, can_see_stats, visible_municipalities
+from .access import area_for_user, can_see_stats, sees_exact_figures, visible_municipalities
 from .forms import DashboardFilterForm
 from .models import RollupState
 from .selectors import Report, build_report
@@ -35,7 +34,11 @@ def _report(request) -> tuple[DashboardFilterForm, Report]:
     )
     area = area_for_user(user, form.area_code(), municipalities)
     report = build_report(
-        period=form.period(), area=area, visible=municipalities, region_name=region_name()
+        period=form.period(),
+        area=area,
+        visible=municipalities,
+        region_name=region_name(),
+        exact=sees_exact_figures(user),
     )
     return form, report
 
@@ -48,12 +51,12 @@ def index(request):
     context = {
         "form": form,
         "report": report,
-        "funnel_chart": charts.hbars([(label, raw, s) for _k, label, raw, s in report.funnel]),
-        "routes_chart": charts.hbars([(label, raw, s) for _k, label, raw, s in report.routes]),
+        "funnel_chart": charts.hbars([(label, bar, s) for _k, label, bar, s in report.funnel]),
+        "routes_chart": charts.hbars([(label, bar, s) for _k, label, bar, s in report.routes]),
         "trend_chart": charts.columns(
-            report.trend_raw, report.trend, [(key, labels[key]) for key in TREND_CHART]
+            report.trend_bars, report.trend, [(key, labels[key]) for key in TREND_CHART]
         ),
-        "legend": sup.LEGEND,
+        "legend": report.legend,
         "state": RollupState.objects.filter(pk=1).first(),
         "query": request.GET.urlencode(),
     }

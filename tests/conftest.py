@@ -8,6 +8,62 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytest_plugins = ["tests.users", "tests.worker"]
 
 
+# Employers shared by the apps' tests: a bakery in Heusden and a metal workshop in Waalwijk.
+@pytest.fixture
+def bakery_heusden(heusden):
+    from tests.employers.factories import EmployerFactory
+
+    return EmployerFactory(
+        trade_name="Bakkerij De Korenschoof",
+        kvk_number="11111111",
+        postcode="5251 AB",
+        city="Vlijmen",
+        municipality=heusden,
+    )
+
+
+@pytest.fixture
+def metal_waalwijk(waalwijk):
+    from tests.employers.factories import EmployerFactory
+
+    return EmployerFactory(
+        trade_name="Metaalwerkplaats Van Dongen",
+        kvk_number="22222222",
+        postcode="5141 GD",
+        city="Waalwijk",
+        municipality=waalwijk,
+        story_what="Wij repareren machines: laswerk en constructies voor de schoenmachinebouw.",
+    )
+
+
+# Job seekers shared by the apps' tests (one definition, not one per app). Neither has consents:
+# a test that needs them gives them (``ConsentFactory`` or ``JobSeekerFactory(consenting=True)``).
+@pytest.fixture
+def heusden_person(heusden):
+    """A cook of Vlijmen (Heusden) who tinkers with mopeds, within reach of Waalwijk."""
+    from tests.jobseekers.factories import JobSeekerFactory
+
+    return JobSeekerFactory(
+        first_name="Ricardo",
+        last_name="van Dongen",
+        municipality=heusden,
+        postcode="5251 AB",
+        bsn="111222333",
+        max_travel_km=25,
+        skills=["koken"],
+        interests=["sleutelen aan brommers"],
+    )
+
+
+@pytest.fixture
+def waalwijk_person(waalwijk):
+    from tests.jobseekers.factories import JobSeekerFactory
+
+    return JobSeekerFactory(
+        first_name="Sanne", last_name="Verhoeven", municipality=waalwijk, postcode="5141 CD"
+    )
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Rate limits and used TOTP codes live in Redis; each test starts without them.

@@ -10,7 +10,10 @@ class VisitsConfig(AppConfig):
         from baanbrekers.home import register_home_section
         from baanbrekers.models import Role
 
+        from . import followup_rules
         from .home import coming_visits_section
+
+        followup_rules.register()
 
         register_home_section(
             roles={Role.ALDERMAN, Role.CASEWORKER, Role.COORDINATOR},

@@ -5,16 +5,13 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from baanbrekers.access import scope_to_municipalities
 from baanbrekers.models import Municipality, Role, User
 from employers.models import Employer, EmployerContact
-from jobseekers.models import Consent, ConsentKind
+from jobseekers.models import ConsentKind, JobSeeker
 
-from .access import visible_jobseekers
 from .models import StoryField, Visit
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -62,9 +59,7 @@ class VisitForm(forms.Form):
     def __init__(self, *args, user: User, visit: Visit | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.visit = visit
-        employers = scope_to_municipalities(Employer.objects.all(), user).select_related(
-            "municipality"
-        )
+        employers = Employer.objects.visible_to(user).select_related("municipality")
         self.fields["employer"].queryset = employers
         self.fields["employer"].label_from_instance = lambda e: f"{e} ({e.municipality})"
         self.fields["host"].queryset = EmployerContact.objects.filter(
@@ -115,20 +110,19 @@ class SignUpForm(forms.Form):
     def __init__(self, *args, user: User, visit: Visit, **kwargs):
         super().__init__(*args, **kwargs)
         visit_day = timezone.localdate(visit.starts_at)
-        consent = Consent.objects.valid(ConsentKind.JOIN_VISITS).filter(
-            jobseeker=OuterRef("pk"), valid_until__gte=visit_day
-        )
         # Anyone of the region can be chosen (the service then explains a missing consent);
         # those with consent come first.
         self.fields["jobseeker"].queryset = (
-            visible_jobseekers(user)
-            .active()
+            JobSeeker.objects.visible_to(user)
+            .looking_for_work()
             .exclude(visit_signups__visit=visit)
-            .annotate(has_consent=Exists(consent))
-            .order_by("-has_consent", "last_name", "first_name")
+            .with_consent_flag(ConsentKind.JOIN_VISITS, until=visit_day)
+            .order_by("-has_valid_consent", "last_name", "first_name")
         )
         self.fields["jobseeker"].label_from_instance = lambda js: (
-            str(js) if js.has_consent else _("%(name)s – no consent to join visits") % {"name": js}
+            str(js)
+            if js.has_valid_consent
+            else _("%(name)s – no consent to join visits") % {"name": js}
         )
 
 

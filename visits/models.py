@@ -9,6 +9,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from baanbrekers.access import (
+    is_alderman,
+    is_employer_contact,
+    sees_all_municipalities,
+    works_in_back_office,
+)
 from employers.models import Employer, EmployerContact
 from jobseekers.models import JobSeeker
 
@@ -25,6 +31,37 @@ class VisitQuerySet(models.QuerySet):
 
     def between(self, start: datetime.datetime, end: datetime.datetime):
         return self.filter(starts_at__gte=start, starts_at__lt=end)
+
+    def _joined_by(self, user) -> models.Q:
+        return models.Q(
+            models.Exists(VisitStaff.objects.filter(visit=models.OuterRef("pk"), user=user))
+        )
+
+    def visible_to(self, user):
+        """Visits the user may open (DESIGN.md §4): coordinators all; caseworkers those to the
+        employers they see and those they join; aldermen those they join; employer contacts the
+        visits to their own companies (the visit itself, never who comes: no consent)."""
+        if sees_all_municipalities(user):
+            return self
+        if works_in_back_office(user):
+            return self.filter(
+                models.Q(employer__in=Employer.objects.visible_to(user)) | self._joined_by(user)
+            )
+        if is_alderman(user):
+            return self.filter(self._joined_by(user))
+        if is_employer_contact(user):
+            return self.filter(employer__in=Employer.objects.visible_to(user))
+        return self.none()
+
+    def on_calendar_of(self, user):
+        """The user's agenda: what they may open, plus for aldermen the other visits in their
+        municipalities (time and company only, without opening them)."""
+        if is_alderman(user):
+            return self.filter(
+                self._joined_by(user)
+                | models.Q(employer__municipality__in=user.municipalities.values("pk"))
+            )
+        return self.visible_to(user)
 
 
 class Visit(models.Model):

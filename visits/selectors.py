@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from baanbrekers.geo import distance_km
-from baanbrekers.models import Role, Skill, User
-from employers.models import ContactMoment, Opening
-from jobseekers.models import Consent, ConsentKind, JobSeeker
+from baanbrekers.models import Role, User
+from employers.models import ContactMoment, Employer, Opening
+from jobseekers.models import JobSeeker
+from matching.ranking import Match, rank_jobseekers_to_invite
 
-from .access import calendar_visits, visible_jobseekers, visible_visits
-from .models import Visit, VisitSignUp, VisitStaff, VisitStatus
+from .access import calendar_visits, visible_visits
+from .models import Click, Visit, VisitSignUp, VisitStaff, VisitStatus
 
 # --- Agenda ------------------------------------------------------------------------------------
 
@@ -94,119 +91,29 @@ def agenda_visits(
 
 # --- Suggestions whom to invite ----------------------------------------------------------------
 
-_WORD = re.compile(r"[\w'-]+", re.UNICODE)
 
+def visit_suggestions(*, visit: Visit, user: User, limit: int = 10) -> list[Match]:
+    """Job seekers worth inviting, best first, each with the reasons in words (``.reasons``).
 
-def _phrases(text: str) -> set[str]:
-    """Words and word pairs of a text, lower-cased: what a skill name can match."""
-    words = [w.lower() for w in _WORD.findall(text or "")]
-    return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
-
-
-@dataclass
-class Suggestion:
-    jobseeker: JobSeeker
-    score: int
-    reasons: list[str] = field(default_factory=list)
-    distance: float | None = None
-
-
-def visit_suggestions(*, visit: Visit, user: User, limit: int = 10) -> list[Suggestion]:
-    """Job seekers worth inviting, best first, each with the reasons in words.
-
-    A job seeker qualifies when they are active, in the user's region, have a consent to join
-    visits that holds on the visit's day, are not signed up yet, and have a skill or interest
-    (hobbies count) that the company asks for (valued competences, open openings) or that its
-    story or sector mentions. Those who live further from the company (postcode areas,
-    baanbrekers.geo) than they want to travel are left out; at equal fit the nearer rank higher.
+    The one matching engine decides the fit (``matching.ranking.rank_jobseekers_to_invite``);
+    this adds the visit's own inputs: the user's job seekers, not those signed up yet, and a
+    consent to join visits that still holds on the visit's day.
     """
-    employer = visit.employer
-    wanted: dict[int, str] = {s.pk: s.name for s in employer.valued_skills.all()}
-    for skill in Skill.objects.filter(
-        openings__employer=employer, openings__in=Opening.objects.open()
-    ).distinct():
-        wanted.setdefault(skill.pk, skill.name)
-    story = " ".join(
-        [
-            employer.sector.label if employer.sector_id else "",
-            employer.story_what,
-            employer.story_passion,
-            employer.story_culture,
-            employer.story_views,
-            employer.story_values,
-        ]
+    signed_up = VisitSignUp.objects.filter(visit=visit).values("jobseeker_id")
+    return rank_jobseekers_to_invite(
+        visit.employer,
+        on=timezone.localdate(visit.starts_at),
+        base=JobSeeker.objects.visible_to(user).exclude(pk__in=signed_up),
+        limit=limit,
     )
-    phrases = _phrases(story)
-    in_story: dict[int, str] = {}
-    if phrases:
-        in_story = dict(
-            Skill.objects.annotate(lname=Lower("name"))
-            .filter(lname__in=phrases)
-            .values_list("pk", "name")
-        )
-    matching = set(wanted) | set(in_story)
-    if not matching:
-        return []
-    visit_day = timezone.localdate(visit.starts_at)
-    consent = Consent.objects.valid(ConsentKind.JOIN_VISITS).filter(
-        jobseeker=OuterRef("pk"), valid_until__gte=visit_day
+
+
+def clicked_with(employer: Employer) -> set[int]:
+    """Job seekers who 'clicked' with this company during a visit (mutual interest noted in the
+    report): matching lifts them in the company's rankings."""
+    return set(
+        Click.objects.filter(visit__employer=employer).values_list("jobseeker_id", flat=True)
     )
-    candidates = (
-        visible_jobseekers(user)
-        .active()
-        .filter(Exists(consent))
-        .filter(Q(skills__in=matching) | Q(interests__in=matching))
-        .exclude(pk__in=VisitSignUp.objects.filter(visit=visit).values("jobseeker_id"))
-        .distinct()
-        .prefetch_related("skills", "interests")
-    )
-    suggestions = []
-    for js in candidates:
-        skills = {s.pk: s.name for s in js.skills.all()}
-        interests = {s.pk: s.name for s in js.interests.all()}
-        asked_skills = sorted(skills[k] for k in skills.keys() & wanted.keys())
-        asked_interests = sorted(
-            interests[k] for k in (interests.keys() & wanted.keys()) - skills.keys()
-        )
-        story_hits = sorted(
-            {**skills, **interests}[k]
-            for k in (skills.keys() | interests.keys()) & in_story.keys()
-            if k not in wanted
-        )
-        score = 3 * len(asked_skills) + 2 * len(asked_interests) + len(story_hits)
-        reasons = []
-        if asked_skills:
-            reasons.append(
-                _("Skills the company asks for: %(names)s") % {"names": ", ".join(asked_skills)}
-            )
-        if asked_interests:
-            reasons.append(
-                _("Interests and hobbies that fit: %(names)s")
-                % {"names": ", ".join(asked_interests)}
-            )
-        if story_hits:
-            reasons.append(
-                _("Mentioned in the company's story: %(names)s") % {"names": ", ".join(story_hits)}
-            )
-        # Unknown postcodes give no distance: such a person is kept, ranked after known ones.
-        distance = distance_km(js.postcode, employer.postcode)
-        if distance is not None:
-            if distance > js.max_travel_km:
-                continue
-            reasons.append(
-                _("Lives about %(km)s km away (travels up to %(max)s km)")
-                % {"km": round(distance), "max": js.max_travel_km}
-            )
-        suggestions.append(Suggestion(js, score, reasons, distance))
-    suggestions.sort(
-        key=lambda s: (
-            -s.score,
-            s.distance if s.distance is not None else float("inf"),
-            s.jobseeker.last_name,
-            s.jobseeker.pk,
-        )
-    )
-    return suggestions[:limit]
 
 
 # --- Briefing ----------------------------------------------------------------------------------

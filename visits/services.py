@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from baanbrekers.models import AuditAction, Role, User
 from baanbrekers.services import audit_record, followup_schedule
 from employers.models import Employer, EmployerContact
-from jobseekers.models import Consent, ConsentKind, JobSeeker
+from jobseekers.models import ConsentKind, JobSeeker
 
 from .models import (
     CalendarFeedToken,
@@ -172,12 +172,7 @@ def visit_staff_remove(*, visit: Visit, user: User, removed_by: User) -> None:
 
 def has_join_visits_consent(jobseeker: JobSeeker, visit: Visit) -> bool:
     """A consent to join visits in force today and still on the day of the visit."""
-    visit_day = timezone.localdate(visit.starts_at)
-    return (
-        Consent.objects.valid(ConsentKind.JOIN_VISITS)
-        .filter(jobseeker=jobseeker, valid_until__gte=visit_day)
-        .exists()
-    )
+    return jobseeker.has_consent(ConsentKind.JOIN_VISITS, until=timezone.localdate(visit.starts_at))
 
 
 def visit_jobseeker_sign_up(
@@ -324,7 +319,7 @@ def visit_report_save(
             kind=FOLLOWUP_THANKS,
             subject=locked,
             due_on=next_working_day(today),
-            title=_("Thank %(employer)s for the visit") % {"employer": employer},
+            params={"employer": str(employer)},
             body=learnt,
             assignee=written_by,
             recipient_email=host_email,
@@ -338,8 +333,7 @@ def visit_report_save(
                 kind=FOLLOWUP_CLICK,
                 subject=click,
                 due_on=next_working_day(today),
-                title=_("Act on the click between %(name)s and %(employer)s")
-                % {"name": item.jobseeker.initials_name, "employer": employer},
+                params={"name": item.jobseeker.initials_name, "employer": str(employer)},
                 body=item.note,
                 assignee=item.jobseeker.caseworker or written_by,
                 municipality=employer.municipality,
@@ -352,7 +346,7 @@ def visit_report_save(
                 kind=FOLLOWUP_ACTION,
                 subject=action,
                 due_on=item.due_on,
-                title=item.what,
+                params={"what": item.what},
                 assignee=item.owner,
                 municipality=employer.municipality,
             )

@@ -18,11 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jobseekers.models import JobSeeker
+
 from . import ical, services
 from .access import (
     can_manage_visits,
     sees_jobseeker_names,
-    visible_jobseekers,
     visible_visits,
     visit_for_user,
     visit_to_manage_for_user,
@@ -93,7 +94,9 @@ def visit_list(request):
 
 def _in_region(user, jobseeker_ids) -> set[int]:
     """Which of these job seekers the user may see by full name."""
-    return set(visible_jobseekers(user).filter(pk__in=jobseeker_ids).values_list("pk", flat=True))
+    return set(
+        JobSeeker.objects.visible_to(user).filter(pk__in=jobseeker_ids).values_list("pk", flat=True)
+    )
 
 
 def _detail_context(request, visit) -> dict:

@@ -50,10 +50,10 @@ INSTALLED_APPS = [
     "baanbrekers",
     "employers",
     "jobseekers",
+    "matching",
     "visits",
     "placements",
     # On top: they read the domain apps, nothing imports them.
-    "followups",
     "stats",
     "portal",
 ]
@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "baanbrekers.middleware.RejectNulCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -149,7 +150,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "stats.figures_rebuild",
         "schedule": crontab(hour=3, minute=15),
     },
-    # Follow-up rules (followups/rules.py): hourly; the sweep above sends what they make.
+    # Follow-up rules (each app's followup_rules.py, applied by baanbrekers.tasks): hourly; the
+    # sweep above sends what they make.
     "followup-rules-apply": {"task": "followup_rules.apply", "schedule": crontab(minute=7)},
 }
 
@@ -283,12 +285,16 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Views name their role predicates (baanbrekers.api.permissions); by default any signed-in
+    # user reads and the back office writes.
+    "DEFAULT_PERMISSION_CLASSES": ["baanbrekers.api.permissions.RolePermission"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "ALLOWED_VERSIONS": ["v1"],
+    # Services' ValidationError / PermissionDenied / DoesNotExist as 400 / 403 / 404.
+    "EXCEPTION_HANDLER": "baanbrekers.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Baanbrekers API",
@@ -341,7 +347,9 @@ LEAD_TIMES = {
     "invitation_valid": env.int("LEAD_INVITATION_VALID_DAYS", default=14),
 }
 # Jobs: "still working there?" checks this many months after the start.
-JOB_RETENTION_CHECK_MONTHS = tuple(env.list("JOB_RETENTION_CHECK_MONTHS", cast=int, default=[6, 12]))
+JOB_RETENTION_CHECK_MONTHS = tuple(
+    env.list("JOB_RETENTION_CHECK_MONTHS", cast=int, default=[6, 12])
+)
 # Development placements (ontwikkelplekken): length in months and extensions.
 PLACEMENT_MIN_MONTHS = env.int("PLACEMENT_MIN_MONTHS", default=3)
 PLACEMENT_DEFAULT_MONTHS = env.int("PLACEMENT_DEFAULT_MONTHS", default=3)

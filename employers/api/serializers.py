@@ -22,13 +22,6 @@ from employers.models import (
 from employers.selectors import EMPLOYER_SORTING
 
 
-def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    """A service's ValidationError as a 400 with the same field errors."""
-    if hasattr(exc, "error_dict"):
-        return serializers.ValidationError(exc.message_dict)
-    return serializers.ValidationError({"non_field_errors": exc.messages})
-
-
 class SkillNamesField(serializers.ListField):
     """Words of the shared vocabulary, by name; unknown words are added on save."""
 
@@ -117,26 +110,22 @@ class EmployerSerializer(serializers.ModelSerializer):
     def validate_postcode(self, value):
         return _postcode(value)
 
+    # A service's ValidationError becomes a 400 with its field errors in the API's exception
+    # handler (baanbrekers.api.exceptions).
     def create(self, validated_data):
-        try:
-            employer = services.employer_create(
-                created_by=self.context["request"].user, **validated_data
-            )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        employer = services.employer_create(
+            created_by=self.context["request"].user, **validated_data
+        )
         return _annotated(employer)
 
     def update(self, instance, validated_data):
         valued_skills = validated_data.pop("valued_skills", None)
-        try:
-            services.employer_update(
-                employer=instance,
-                updated_by=self.context["request"].user,
-                valued_skills=valued_skills,
-                **validated_data,
-            )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        services.employer_update(
+            employer=instance,
+            updated_by=self.context["request"].user,
+            valued_skills=valued_skills,
+            **validated_data,
+        )
         return _annotated(instance)
 
 
@@ -148,7 +137,8 @@ def _annotated(employer: Employer) -> Employer:
 
 
 class EmployerStorySerializer(serializers.ModelSerializer):
-    """What an employer contact may change of their own company: its story."""
+    """What an employer contact may change of their own company: its story. Saved by the same
+    service as the portal's story page, so the caseworker sees the same timeline line."""
 
     valued_skills = SkillNamesField(required=False)
 
@@ -159,15 +149,12 @@ class EmployerStorySerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         valued_skills = validated_data.pop("valued_skills", None)
-        try:
-            return services.employer_update(
-                employer=instance,
-                updated_by=self.context["request"].user,
-                valued_skills=valued_skills,
-                **validated_data,
-            )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        return services.employer_story_update(
+            employer=instance,
+            updated_by=self.context["request"].user,
+            valued_skills=valued_skills,
+            **validated_data,
+        )
 
 
 class EmployerFilterSerializer(serializers.Serializer):
@@ -221,14 +208,11 @@ class ContactMomentSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "author", "created_at"]
 
     def create(self, validated_data):
-        try:
-            return services.contact_moment_record(
-                employer=self.context["employer"],
-                author=self.context["request"].user,
-                **validated_data,
-            )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        return services.contact_moment_record(
+            employer=self.context["employer"],
+            author=self.context["request"].user,
+            **validated_data,
+        )
 
 
 class OpeningSerializer(serializers.ModelSerializer):
@@ -269,23 +253,17 @@ class OpeningSerializer(serializers.ModelSerializer):
         return attrs
 
     def create(self, validated_data):
-        try:
-            return services.opening_create(
-                employer=self.context["employer"],
-                created_by=self.context["request"].user,
-                **validated_data,
-            )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        return services.opening_create(
+            employer=self.context["employer"],
+            created_by=self.context["request"].user,
+            **validated_data,
+        )
 
     def update(self, instance, validated_data):
         competences = validated_data.pop("competences", None)
-        try:
-            return services.opening_update(
-                opening=instance,
-                updated_by=self.context["request"].user,
-                competences=competences,
-                **validated_data,
-            )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        return services.opening_update(
+            opening=instance,
+            updated_by=self.context["request"].user,
+            competences=competences,
+            **validated_data,
+        )

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, viewsets
+from rest_framework import mixins, viewsets
 
-from baanbrekers.access import works_in_back_office
-from employers.access import employer_for_user, visible_employers
+from baanbrekers.access import is_employer_contact
+from baanbrekers.api.permissions import VisibleToMixin
+from employers.access import employer_for_user
 from employers.models import ContactMoment, Employer, EmployerContact, Opening, Sector
 from employers.selectors import (
     EMPLOYER_SORTING,
@@ -38,32 +39,6 @@ from .serializers import (
 )
 
 
-def _is_employer_contact(user) -> bool:
-    return bool(getattr(user, "is_employer_contact", False))
-
-
-class EmployerFilePermission(permissions.BasePermission):
-    """Reading follows the scoping; writing is the back office's, except that an employer
-    contact may change their own company's story."""
-
-    def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        if works_in_back_office(request.user):
-            return True
-        return view.action in ("update", "partial_update") and _is_employer_contact(request.user)
-
-
-class BackOfficeWrites(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or works_in_back_office(request.user)
-
-
-class BackOfficeOnly(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return works_in_back_office(request.user)
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="List employers",
@@ -79,21 +54,29 @@ class BackOfficeOnly(permissions.BasePermission):
     ),
 )
 class EmployerViewSet(
+    VisibleToMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    permission_classes = [permissions.IsAuthenticated, EmployerFilePermission]
+    # Reading follows the scoping; writing is the back office's, except that an employer
+    # contact may change their own company's story.
+    read_if = "is_signed_in"
+    write_if = "works_in_back_office"
+    action_if = {
+        "update": "works_in_back_office_or_for_employer",
+        "partial_update": "works_in_back_office_or_for_employer",
+    }
     serializer_class = EmployerSerializer
-    queryset = Employer.objects.none()
+    queryset = Employer.objects.all()
 
     def get_queryset(self):
-        return employer_list(visible_employers(self.request.user))
+        return employer_list(super().get_queryset())
 
     def get_serializer_class(self):
-        if self.action in ("update", "partial_update") and _is_employer_contact(self.request.user):
+        if self.action in ("update", "partial_update") and is_employer_contact(self.request.user):
             return EmployerStorySerializer
         return EmployerSerializer
 
@@ -149,6 +132,7 @@ class EmployerNestedMixin:
 
 @extend_schema(parameters=[EMPLOYER_PK])
 class EmployerContactViewSet(
+    VisibleToMixin,
     EmployerNestedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -158,19 +142,22 @@ class EmployerContactViewSet(
 ):
     """Contact persons of an employer."""
 
-    permission_classes = [permissions.IsAuthenticated, BackOfficeWrites]
+    read_if = "is_signed_in"
+    write_if = "works_in_back_office"
     serializer_class = EmployerContactSerializer
-    queryset = EmployerContact.objects.none()
+    queryset = EmployerContact.objects.all()
     pagination_class = None
 
     def get_queryset(self):
+        qs = super().get_queryset()
         if getattr(self, "swagger_fake_view", False):
-            return EmployerContact.objects.none()
-        return self.get_employer().contacts.all()
+            return qs
+        return qs.filter(employer=self.get_employer())
 
 
 @extend_schema(parameters=[EMPLOYER_PK])
 class ContactMomentViewSet(
+    VisibleToMixin,
     EmployerNestedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -179,18 +166,21 @@ class ContactMomentViewSet(
 ):
     """The employer's timeline: contact moments, newest first. Back office only."""
 
-    permission_classes = [permissions.IsAuthenticated, BackOfficeOnly]
+    read_if = "works_in_back_office"
+    write_if = "works_in_back_office"
     serializer_class = ContactMomentSerializer
-    queryset = ContactMoment.objects.none()
+    queryset = ContactMoment.objects.select_related("author")
 
     def get_queryset(self):
+        qs = super().get_queryset()
         if getattr(self, "swagger_fake_view", False):
-            return ContactMoment.objects.none()
-        return self.get_employer().contact_moments.select_related("author")
+            return qs
+        return qs.filter(employer=self.get_employer())
 
 
 @extend_schema(parameters=[EMPLOYER_PK])
 class OpeningViewSet(
+    VisibleToMixin,
     EmployerNestedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -200,11 +190,13 @@ class OpeningViewSet(
 ):
     """What the employer offers. Closing an opening is a PATCH of its status."""
 
-    permission_classes = [permissions.IsAuthenticated, BackOfficeWrites]
+    read_if = "is_signed_in"
+    write_if = "works_in_back_office"
     serializer_class = OpeningSerializer
-    queryset = Opening.objects.none()
+    queryset = Opening.objects.prefetch_related("competences")
 
     def get_queryset(self):
+        qs = super().get_queryset()
         if getattr(self, "swagger_fake_view", False):
-            return Opening.objects.none()
-        return self.get_employer().openings.prefetch_related("competences")
+            return qs
+        return qs.filter(employer=self.get_employer())

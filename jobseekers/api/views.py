@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
-from baanbrekers.access import works_in_back_office
+from baanbrekers.access import get_visible_or_404
+from baanbrekers.api.permissions import VisibleToMixin
 
 from .. import services
-from ..access import jobseeker_for_user
+from ..models import Consent, JobSeeker
 from ..selectors import JobSeekerFilters, jobseeker_list, looks_like_bsn
 from .serializers import (
     BsnRevealSerializer,
@@ -26,25 +24,6 @@ from .serializers import (
     JobSeekerSerializer,
     NoteSerializer,
 )
-
-
-class WorksInBackOffice(BasePermission):
-    """Caseworkers and coordinators only; aldermen and employer contacts get 403."""
-
-    def has_permission(self, request, view):
-        return works_in_back_office(request.user)
-
-
-def _drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(exc, "error_dict"):
-        return serializers.ValidationError(
-            {
-                field: [str(m) for e in errors for m in e.messages]
-                for field, errors in exc.error_dict.items()
-            }
-        )
-    return serializers.ValidationError([str(m) for m in exc.messages])
-
 
 LIST_PARAMETERS = [
     OpenApiParameter("q", str, description="Name, postcode (prefix), skill or interest."),
@@ -70,6 +49,7 @@ LIST_PARAMETERS = [
 )
 @method_decorator(sensitive_post_parameters("bsn"), name="dispatch")
 class JobSeekerViewSet(
+    VisibleToMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -79,10 +59,15 @@ class JobSeekerViewSet(
     """Job seekers of the caller's municipalities (all for coordinators). The BSN is never
     returned except by the logged ``reveal-bsn`` action."""
 
-    permission_classes = [IsAuthenticated, WorksInBackOffice]
+    # Caseworkers and coordinators only; aldermen and employer contacts get 403.
+    read_if = "works_in_back_office"
+    write_if = "works_in_back_office"
     serializer_class = JobSeekerSerializer
+    queryset = JobSeeker.objects.select_related("municipality")
 
     def get_queryset(self):
+        if self.action != "list":
+            return super().get_queryset()
         if looks_like_bsn(self.request.query_params.get("q", "")):
             # A BSN in a query string ends up in access logs; there is no BSN search by GET.
             raise serializers.ValidationError(
@@ -99,9 +84,6 @@ class JobSeekerViewSet(
     def get_serializer_class(self):
         return JobSeekerListSerializer if self.action == "list" else JobSeekerSerializer
 
-    def get_object(self):
-        return jobseeker_for_user(self.request.user, self.kwargs["pk"])
-
     def retrieve(self, request, *args, **kwargs):
         jobseeker = self.get_object()
         services.jobseeker_view(jobseeker=jobseeker, user=request.user, request=request)
@@ -110,32 +92,26 @@ class JobSeekerViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         bsn = data.pop("bsn")
-        try:
-            serializer.instance = services.jobseeker_create(
-                user=self.request.user,
-                bsn=bsn,
-                data=data,
-                skill_names=data.pop("skills", []),
-                interest_names=data.pop("interests", []),
-                request=self.request,
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        serializer.instance = services.jobseeker_create(
+            user=self.request.user,
+            bsn=bsn,
+            data=data,
+            skill_names=data.pop("skills", []),
+            interest_names=data.pop("interests", []),
+            request=self.request,
+        )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        try:
-            serializer.instance = services.jobseeker_update(
-                jobseeker=serializer.instance,
-                user=self.request.user,
-                bsn=data.pop("bsn", ""),
-                skill_names=data.pop("skills", None),
-                interest_names=data.pop("interests", None),
-                data=data,
-                request=self.request,
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        serializer.instance = services.jobseeker_update(
+            jobseeker=serializer.instance,
+            user=self.request.user,
+            bsn=data.pop("bsn", ""),
+            skill_names=data.pop("skills", None),
+            interest_names=data.pop("interests", None),
+            data=data,
+            request=self.request,
+        )
 
     @extend_schema(
         request=None,
@@ -168,12 +144,9 @@ class JobSeekerViewSet(
             return Response(ConsentSerializer(jobseeker.consents.all(), many=True).data)
         serializer = ConsentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            consent = services.consent_give(
-                jobseeker=jobseeker, user=request.user, request=request, **serializer.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        consent = services.consent_give(
+            jobseeker=jobseeker, user=request.user, request=request, **serializer.validated_data
+        )
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -190,7 +163,9 @@ class JobSeekerViewSet(
     )
     def withdraw_consent(self, request, pk=None, consent_pk=None):
         jobseeker = self.get_object()
-        consent = get_object_or_404(jobseeker.consents, pk=consent_pk)
+        consent = get_visible_or_404(
+            Consent.objects.visible_to(request.user).filter(jobseeker=jobseeker), consent_pk
+        )
         services.consent_withdraw(consent=consent, user=request.user, request=request)
         return Response(ConsentSerializer(consent).data)
 
@@ -211,13 +186,10 @@ class JobSeekerViewSet(
             return Response(NoteSerializer(notes, many=True).data)
         serializer = NoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            note = services.note_add(
-                jobseeker=jobseeker,
-                text=serializer.validated_data["text"],
-                author=request.user,
-                request=request,
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        note = services.note_add(
+            jobseeker=jobseeker,
+            text=serializer.validated_data["text"],
+            author=request.user,
+            request=request,
+        )
         return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)

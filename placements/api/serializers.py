@@ -11,7 +11,6 @@ from ..access import (
     matchable_employers,
     matchable_jobseekers,
     matchable_openings,
-    visible_placements,
 )
 from ..models import (
     BuddyMeeting,
@@ -23,6 +22,7 @@ from ..models import (
     Proposal,
     ProposalAnswer,
 )
+from ..transitions import STATUS_ACTIONS, allowed_actions
 
 
 class _ScopedMixin:
@@ -94,6 +94,10 @@ class PlacementSerializer(_ScopedMixin, serializers.ModelSerializer):
         queryset=EmployerContact.objects.none(), required=False, allow_null=True
     )
     planned_end_date = serializers.DateField(required=False)
+    allowed_actions = serializers.SerializerMethodField(
+        help_text="What the requesting user may do with this placement now (the transitions "
+        "table): the status changes the transition endpoint takes, 'checkin' and 'evaluation'."
+    )
 
     class Meta:
         model = DevelopmentPlacement
@@ -115,6 +119,7 @@ class PlacementSerializer(_ScopedMixin, serializers.ModelSerializer):
             "started_on",
             "ended_on",
             "outcome",
+            "allowed_actions",
         ]
         read_only_fields = [
             "no_displacement_confirmed",
@@ -125,11 +130,16 @@ class PlacementSerializer(_ScopedMixin, serializers.ModelSerializer):
             "outcome",
         ]
 
+    def get_allowed_actions(self, placement: DevelopmentPlacement) -> list[str]:
+        request = self.context.get("request")
+        if request is None or placement.pk is None:
+            return []
+        return sorted(allowed_actions(placement, request.user))
+
 
 class TransitionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(
-        choices=["confirm_no_displacement", "agree", "start", "extend", "complete", "end_early"]
-    )
+    # The status changes of the transitions table; whether one is allowed is the service's check.
+    action = serializers.ChoiceField(choices=list(STATUS_ACTIONS))
     note = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     new_end_date = serializers.DateField(required=False)
@@ -140,7 +150,7 @@ class JobOutcomeSerializer(_ScopedMixin, serializers.ModelSerializer):
     scoped_fields = {
         "jobseeker": matchable_jobseekers,
         "employer": matchable_employers,
-        "placement": visible_placements,
+        "placement": DevelopmentPlacement.objects.visible_to,
     }
     jobseeker = serializers.PrimaryKeyRelatedField(queryset=JobSeeker.objects.none())
     employer = serializers.PrimaryKeyRelatedField(

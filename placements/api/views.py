@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from baanbrekers.api.permissions import RolePermission, VisibleToMixin
+from matching.ranking import rank_jobseekers_for_opening, rank_openings_for_jobseeker
+from visits.selectors import clicked_with
 
 from .. import services
 from ..access import (
     jobseeker_for_matching,
     matchable_jobseekers,
     matchable_openings,
-    may_work_in_pipeline,
     opening_for_matching,
-    visible_buddy_pairings,
-    visible_job_outcomes,
-    visible_placements,
-    visible_proposals,
 )
-from ..matching import rank_jobseekers_for_opening, rank_openings_for_jobseeker
+from ..models import BuddyPairing, DevelopmentPlacement, JobOutcome, Proposal
 from .serializers import (
     BuddyPairingSerializer,
     JobOutcomeSerializer,
@@ -33,14 +32,6 @@ from .serializers import (
 )
 
 
-class WorksInPipeline(permissions.BasePermission):
-    """Caseworkers and coordinators; aldermen and employer contacts get a 403 (aggregates and the
-    portal are elsewhere)."""
-
-    def has_permission(self, request, view):
-        return may_work_in_pipeline(request.user)
-
-
 def _as_drf(exc: DjangoValidationError) -> serializers.ValidationError:
     if hasattr(exc, "error_dict"):
         return serializers.ValidationError(
@@ -50,19 +41,21 @@ def _as_drf(exc: DjangoValidationError) -> serializers.ValidationError:
 
 
 class _PipelineViewSet(
+    VisibleToMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    permission_classes = [permissions.IsAuthenticated, WorksInPipeline]
+    # Caseworkers and coordinators (placements.access.may_work_in_pipeline); aldermen and
+    # employer contacts get a 403 (aggregates and the portal are elsewhere).
+    read_if = "works_in_back_office"
+    write_if = "works_in_back_office"
 
 
 class ProposalViewSet(_PipelineViewSet):
     serializer_class = ProposalSerializer
-
-    def get_queryset(self):
-        return visible_proposals(self.request.user).order_by("-proposed_at", "-pk")
+    queryset = Proposal.objects.order_by("-proposed_at", "-pk")
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -94,9 +87,7 @@ class ProposalViewSet(_PipelineViewSet):
 
 class PlacementViewSet(_PipelineViewSet):
     serializer_class = PlacementSerializer
-
-    def get_queryset(self):
-        return visible_placements(self.request.user).order_by("-start_date", "-pk")
+    queryset = DevelopmentPlacement.objects.order_by("-start_date", "-pk")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -108,7 +99,9 @@ class PlacementViewSet(_PipelineViewSet):
     @extend_schema(request=TransitionSerializer, responses=PlacementSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        """One step of the state machine; a forbidden step is a 400 with the Dutch reason."""
+        """One step of the state machine. What is allowed is the transitions table (shown as the
+        placement's ``allowed_actions``); the service refuses anything else with a 400 and the
+        Dutch reason."""
         placement = self.get_object()
         given = TransitionSerializer(data=request.data)
         given.is_valid(raise_exception=True)
@@ -143,9 +136,7 @@ class PlacementViewSet(_PipelineViewSet):
 
 class JobOutcomeViewSet(_PipelineViewSet):
     serializer_class = JobOutcomeSerializer
-
-    def get_queryset(self):
-        return visible_job_outcomes(self.request.user).order_by("-start_date", "-pk")
+    queryset = JobOutcome.objects.order_by("-start_date", "-pk")
 
     def perform_create(self, serializer):
         try:
@@ -159,12 +150,9 @@ class JobOutcomeViewSet(_PipelineViewSet):
 class BuddyPairingViewSet(_PipelineViewSet):
     serializer_class = BuddyPairingSerializer
 
-    def get_queryset(self):
-        return (
-            visible_buddy_pairings(self.request.user)
-            .prefetch_related("meetings", "introductions")
-            .order_by("-start_date", "-pk")
-        )
+    queryset = BuddyPairing.objects.prefetch_related("meetings", "introductions").order_by(
+        "-start_date", "-pk"
+    )
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -179,19 +167,23 @@ class BuddyPairingViewSet(_PipelineViewSet):
 class OpeningMatchesView(APIView):
     """Ranked job seekers for an opening, with score, explanation and gap."""
 
-    permission_classes = [permissions.IsAuthenticated, WorksInPipeline]
+    permission_classes = [RolePermission]
+    read_if = "works_in_back_office"
 
     @extend_schema(responses=MatchSerializer(many=True))
     def get(self, request, pk):
         opening = opening_for_matching(request.user, pk)
-        matches = rank_jobseekers_for_opening(opening, base=matchable_jobseekers(request.user))
+        matches = rank_jobseekers_for_opening(
+            opening, base=matchable_jobseekers(request.user), clicked=clicked_with(opening.employer)
+        )
         return Response(MatchSerializer(matches, many=True).data)
 
 
 class JobSeekerMatchesView(APIView):
     """Ranked open openings for a job seeker."""
 
-    permission_classes = [permissions.IsAuthenticated, WorksInPipeline]
+    permission_classes = [RolePermission]
+    read_if = "works_in_back_office"
 
     @extend_schema(responses={200: dict})
     def get(self, request, pk):

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from employers.models import Employer, Opening, OpeningKind
@@ -92,15 +93,21 @@ class PortalOpeningSerializer(serializers.ModelSerializer):
         return [s.name for s in obj.competences.all()]
 
 
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "example": "< 5"}]})
+class ShownCountField(serializers.ReadOnlyField):
+    """A count of people through disclosure control: a number (0, or rounded down to a
+    multiple of 5) or the string "< 5"."""
+
+
 class ImpactSerializer(serializers.Serializer):
     visits_hosted = serializers.IntegerField()
-    jobseekers_at_visits = serializers.IntegerField()
-    placements_started = serializers.IntegerField()
-    placements_active = serializers.IntegerField()
-    placements_completed = serializers.IntegerField()
-    jobs = serializers.IntegerField()
-    jobs_after_placement = serializers.IntegerField()
-    buddies = serializers.IntegerField()
+    jobseekers_at_visits = ShownCountField()
+    placements_started = ShownCountField()
+    placements_active = ShownCountField()
+    placements_completed = ShownCountField()
+    jobs = ShownCountField()
+    jobs_after_placement = ShownCountField()
+    buddies = ShownCountField()
     tips = serializers.IntegerField()
     tips_converted = serializers.IntegerField()
     as_of = serializers.DateField()

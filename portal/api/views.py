@@ -13,29 +13,22 @@ view. Only employer contacts get in (403 for everyone else).
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from baanbrekers.access import get_visible_or_404
-from employers.models import Opening
+from baanbrekers.api.permissions import RolePermission, VisibleToMixin
+from employers.models import Employer, Opening
 from placements.models import DevelopmentPlacement, Proposal
 from portal import services
 from portal.access import (
     current_employer,
-    is_portal_user,
     portal_employers,
-    portal_opening_for_user,
-    portal_openings,
-    portal_placement_for_user,
-    portal_placements,
-    portal_proposal_for_user,
-    portal_proposals,
 )
 from portal.selectors import anonymised_profile, candidate_queryset, company_impact
 
@@ -55,21 +48,12 @@ EMPLOYER_PARAM = OpenApiParameter(
 )
 
 
-class IsPortalUser(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return is_portal_user(request.user)
-
-
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "error_dict"):
-        return ValidationError(
-            {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-        )
-    return ValidationError({"non_field_errors": exc.messages})
-
-
 class CompanyScoped:
-    permission_classes = [permissions.IsAuthenticated, IsPortalUser]
+    """Employer contacts only (403 for everyone else), one company per request."""
+
+    permission_classes = [RolePermission]
+    read_if = "is_employer_contact"
+    write_if = "is_employer_contact"
 
     def company(self):
         if not hasattr(self, "_company"):
@@ -83,21 +67,21 @@ class CompanyScoped:
         return self._company
 
 
-class CompanyViewSet(CompanyScoped, viewsets.ReadOnlyModelViewSet):
+class CompanyViewSet(CompanyScoped, VisibleToMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CompanySerializer
-
-    def get_queryset(self):
-        return portal_employers(self.request.user).order_by("trade_name")
+    queryset = Employer.objects.order_by("trade_name")
 
 
 @extend_schema_view(list=extend_schema(parameters=[EMPLOYER_PARAM]))
-class ProposalViewSet(CompanyScoped, viewsets.GenericViewSet):
+class ProposalViewSet(CompanyScoped, VisibleToMixin, viewsets.GenericViewSet):
     serializer_class = CandidateSerializer
+    queryset = Proposal.objects.all()
 
     def get_queryset(self):
+        qs = super().get_queryset()
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no company
-            return Proposal.objects.none()
-        return candidate_queryset(portal_proposals(self.request.user, self.company()))
+            return qs
+        return candidate_queryset(qs.filter(opening__employer=self.company()))
 
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())
@@ -105,83 +89,66 @@ class ProposalViewSet(CompanyScoped, viewsets.GenericViewSet):
         return self.get_paginated_response(data)
 
     def retrieve(self, request, pk=None):
-        proposal = portal_proposal_for_user(request.user, self.company(), pk)
-        proposal = self.get_queryset().get(pk=proposal.pk)
+        proposal = self.get_object()
         return Response(CandidateSerializer(anonymised_profile(proposal)).data)
 
     @extend_schema(request=AnswerSerializer, responses=CandidateSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
-        proposal = portal_proposal_for_user(request.user, self.company(), pk)
+        proposal = self.get_object()
         incoming = AnswerSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            services.candidate_answer(
-                proposal=proposal, user=request.user, **incoming.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        services.candidate_answer(proposal=proposal, user=request.user, **incoming.validated_data)
         proposal = self.get_queryset().get(pk=proposal.pk)
         return Response(CandidateSerializer(anonymised_profile(proposal)).data)
 
 
 @extend_schema_view(list=extend_schema(parameters=[EMPLOYER_PARAM]))
-class PlacementViewSet(CompanyScoped, viewsets.ReadOnlyModelViewSet):
+class PlacementViewSet(CompanyScoped, VisibleToMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PortalPlacementSerializer
+    queryset = DevelopmentPlacement.objects.select_related("jobseeker", "employer", "supervisor")
 
     def get_queryset(self):
+        qs = super().get_queryset()
         if getattr(self, "swagger_fake_view", False):
-            return DevelopmentPlacement.objects.none()
-        return portal_placements(self.request.user, self.company()).order_by("-start_date", "-id")
-
-    def get_object(self):
-        return portal_placement_for_user(self.request.user, self.company(), self.kwargs["pk"])
+            return qs
+        return qs.filter(employer=self.company()).order_by("-start_date", "-id")
 
 
 @extend_schema_view(list=extend_schema(parameters=[EMPLOYER_PARAM]))
 class OpeningViewSet(
     CompanyScoped,
+    VisibleToMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = PortalOpeningSerializer
+    queryset = Opening.objects.prefetch_related("competences")
 
     def get_queryset(self):
+        qs = super().get_queryset()
         if getattr(self, "swagger_fake_view", False):
-            return Opening.objects.none()
-        return (
-            portal_openings(self.request.user, self.company())
-            .prefetch_related("competences")
-            .order_by("-created_at", "-id")
-        )
-
-    def get_object(self):
-        return portal_opening_for_user(self.request.user, self.company(), self.kwargs["pk"])
+            return qs
+        return qs.filter(employer=self.company()).order_by("-created_at", "-id")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        try:
-            serializer.instance = services.company_opening_create(
-                employer=self.company(),
-                user=self.request.user,
-                competences=data.pop("competences", []),
-                **data,
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        serializer.instance = services.company_opening_create(
+            employer=self.company(),
+            user=self.request.user,
+            competences=data.pop("competences", []),
+            **data,
+        )
 
     @extend_schema(request=None, responses=PortalOpeningSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         opening = self.get_object()
-        try:
-            opening = services.company_opening_close(
-                opening=opening, user=request.user, filled=bool(request.data.get("filled"))
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        opening = services.company_opening_close(
+            opening=opening, user=request.user, filled=bool(request.data.get("filled"))
+        )
         return Response(PortalOpeningSerializer(opening).data, status=status.HTTP_200_OK)
 
 

@@ -1,22 +1,21 @@
 """/api/v1/stats/: the dashboard's figures, read-only, with the same access rules and the same
-small-number suppression (a suppressed count is the string "< 5" or "x")."""
+disclosure control: exact for the back office; for aldermen a count of 1 to 4 is the string
+"< 5", other counts are rounded down to a multiple of 5, and a share or average over too few
+people is the string "–"."""
 
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from ..access import area_for_user, can_see_stats, visible_municipalities
+from baanbrekers.api.permissions import RolePermission
+
+from ..access import area_for_user, sees_exact_figures, visible_municipalities
 from ..forms import DashboardFilterForm
 from ..selectors import build_report
 from ..views import region_name
-
-
-class CanSeeStats(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return can_see_stats(request.user)
 
 
 def _cells(items) -> dict:
@@ -27,7 +26,9 @@ def _cells(items) -> dict:
 class StatsViewSet(viewsets.ViewSet):
     """Figures for a period (whole months) and an area (``region`` or a CBS code)."""
 
-    permission_classes = [permissions.IsAuthenticated, CanSeeStats]
+    # Caseworkers, coordinators and aldermen (stats.access.can_see_stats), aggregates only.
+    permission_classes = [RolePermission]
+    read_if = "has_staff_role"
 
     @extend_schema(
         parameters=[
@@ -48,13 +49,18 @@ class StatsViewSet(viewsets.ViewSet):
                 raise serializers.ValidationError(errors)
         area = area_for_user(request.user, form.area_code(), municipalities)
         report = build_report(
-            period=form.period(), area=area, visible=municipalities, region_name=region_name()
+            period=form.period(),
+            area=area,
+            visible=municipalities,
+            region_name=region_name(),
+            exact=sees_exact_figures(request.user),
         )
         return Response(
             {
                 "period": {"start": report.period.start, "end": report.period.end},
                 "area": area.cbs_code if area else "region",
                 "area_name": report.area_name,
+                "exact": report.exact,
                 "headlines": _cells(report.headlines),
                 "estimates": _cells(report.estimates),
                 "funnel": _cells(report.funnel),

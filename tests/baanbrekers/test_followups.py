@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from baanbrekers.followups import MAX_ATTEMPTS, followups_send_due, outbox_deliver
 from baanbrekers.models import FollowUp, FollowUpStatus, OutboxEmail
-from baanbrekers.services import followup_schedule
+from tests.followups.helpers import schedule_text
 
 
 @pytest.fixture
@@ -16,8 +16,8 @@ def today():
 
 
 def schedule(subject, user, due_on, kind="test.rule", **kw):
-    return followup_schedule(
-        kind=kind, subject=subject, due_on=due_on, title="Bedank de werkgever", assignee=user, **kw
+    return schedule_text(
+        kind=kind, subject=subject, due_on=due_on, text="Bedank de werkgever", assignee=user, **kw
     )
 
 
@@ -164,11 +164,11 @@ def test_the_mail_links_to_the_record_and_keeps_plain_text_plain(
     from tests.employers.factories import EmployerFactory
 
     employer = EmployerFactory(municipality=heusden, trade_name="Smit & Zonen")
-    followup_schedule(
+    schedule_text(
         kind="test.link",
         subject=employer,
         due_on=today,
-        title="Bel Smit & Zonen",
+        text="Bel Smit & Zonen",
         assignee=caseworker_heusden,
     )
     followups_send_due()

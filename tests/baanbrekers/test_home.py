@@ -11,7 +11,8 @@ def test_employer_contacts_start_in_their_portal(client, employer_contact_a):
 
 
 def test_alderman_home_lists_the_coming_visits_they_join_with_a_briefing(client, alderman, heusden):
-    from tests.visits.factories import EmployerFactory, VisitFactory
+    from tests.employers.factories import EmployerFactory
+    from tests.visits.factories import VisitFactory
     from visits.models import VisitStaff
 
     joined = VisitFactory(

@@ -4,6 +4,7 @@ import threading
 import pytest
 from django.db import connection
 
+from baanbrekers.followups import followup_kind_register
 from baanbrekers.models import FollowUp, Skill
 from baanbrekers.services import followup_schedule, skills_from_names
 
@@ -43,13 +44,20 @@ def test_two_caseworkers_adding_the_same_new_word_at_once_make_one_entry():
 
 def test_followup_schedule_is_idempotent_per_rule_subject_and_day(caseworker_heusden, heusden):
     due = datetime.date(2026, 12, 1)
+    followup_kind_register(key="test.rule", title="%(text)s")
     a = followup_schedule(
-        kind="test.rule", subject=heusden, due_on=due, title="Bel", assignee=caseworker_heusden
+        kind="test.rule",
+        subject=heusden,
+        due_on=due,
+        params={"text": "Bel"},
+        assignee=caseworker_heusden,
     )
-    b = followup_schedule(kind="test.rule", subject=heusden, due_on=due, title="Bel nogmaals")
+    b = followup_schedule(
+        kind="test.rule", subject=heusden, due_on=due, params={"text": "Bel nogmaals"}
+    )
     assert a.pk == b.pk
     assert FollowUp.objects.get().title == "Bel"
     followup_schedule(
-        kind="test.rule", subject=heusden, due_on=due + datetime.timedelta(1), title="x"
+        kind="test.rule", subject=heusden, due_on=due + datetime.timedelta(1), params={"text": "x"}
     )
     assert FollowUp.objects.count() == 2

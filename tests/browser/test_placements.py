@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 from employers.models import EmployerContact
 from jobseekers.models import JobSeekerStatus
 from placements.models import DevelopmentPlacement, JobOutcome
-from tests.placements.factories import EmployerFactory, JobSeekerFactory, OpeningFactory
+from tests.employers.factories import EmployerFactory, OpeningFactory
+from tests.jobseekers.factories import JobSeekerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,9 +34,10 @@ def test_from_match_list_to_paid_job(live_server, page, client, coordinator, heu
     )
     EmployerContact.objects.create(employer=employer, name="Joop van Dongen")
     opening = OpeningFactory(
-        employer=employer, title="Ontwikkelplek werkplaats", competences=["lassen"]
+        employer=employer, placement=True, title="Ontwikkelplek werkplaats", competences=["lassen"]
     )
     person = JobSeekerFactory(
+        consenting=True,
         first_name="Ahmed",
         last_name="Bakkal",
         municipality=heusden,

@@ -9,7 +9,8 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from placements.models import Proposal, ProposalAnswer
-from tests.portal.factories import EmployerFactory, OpeningFactory, link, sensitive_jobseeker
+from tests.employers.factories import EmployerContactFactory, EmployerFactory, OpeningFactory
+from tests.jobseekers.factories import JobSeekerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,10 +41,10 @@ def test_employer_answers_a_proposal_on_a_phone(
     live_server, page, employer_contact_a, heusden, caseworker_heusden
 ):
     company = EmployerFactory(trade_name="Bakkerij Van Aken", municipality=heusden)
-    link(employer_contact_a, company, name="Eva Bakker")
+    EmployerContactFactory(employer=company, user=employer_contact_a, name="Eva Bakker")
     opening = OpeningFactory(employer=company, kind="vacancy", title="Inpakker broodafdeling")
     proposal = Proposal.objects.create(
-        jobseeker=sensitive_jobseeker(),
+        jobseeker=JobSeekerFactory(sensitive=True),
         opening=opening,
         proposed_by=caseworker_heusden,
         motivation="Werkt nauwkeurig.",

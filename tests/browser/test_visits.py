@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 
 from baanbrekers.models import FollowUp
 from baanbrekers.services import skills_from_names
-from tests.visits.factories import EmployerContactFactory, EmployerFactory, jobseeker_with_consent
+from tests.employers.factories import EmployerContactFactory, EmployerFactory
+from tests.jobseekers.factories import JobSeekerFactory
 from visits.models import Click, Visit, VisitStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,15 +27,16 @@ def test_caseworker_plans_signs_up_alderman_reads_briefing_caseworker_reports(
     client, live_server, page, caseworker_heusden, alderman, heusden
 ):
     employer = EmployerFactory(
+        bakery=True,
         trade_name="Bakkerij De Korenschoof",
         municipality=heusden,
         story_passion="Elke nacht vers brood, met liefde voor het ambacht.",
     )
     employer.valued_skills.add(*skills_from_names(["bakken"]))
     EmployerContactFactory(employer=employer, name="Hanneke Meel")
-    anna = jobseeker_with_consent(first_name="Anna", last_name="Jansen")
+    anna = JobSeekerFactory(joins_visits=True, first_name="Anna", last_name="Jansen")
     anna.skills.add(*skills_from_names(["bakken"]))
-    jobseeker_with_consent(first_name="Bram", last_name="Pietersen")
+    JobSeekerFactory(joins_visits=True, first_name="Bram", last_name="Pietersen")
     day = timezone.localdate() + datetime.timedelta(days=2)
 
     # The caseworker plans the visit with the alderman.

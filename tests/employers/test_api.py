@@ -145,6 +145,46 @@ def test_employer_contact_may_change_the_story_only(
     )
 
 
+def test_a_story_changed_through_the_api_leaves_the_same_timeline_line_as_the_portal(
+    client, employer_contact_a, bakery_heusden, contact_a_at_bakery
+):
+    client.force_login(employer_contact_a)
+    response = client.patch(
+        f"{API}{bakery_heusden.pk}/",
+        {"story_passion": "Brood zoals opa het bakte.", "valued_skills": ["Vroeg op"]},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200, response.content
+    moment = ContactMoment.objects.get(employer=bakery_heusden)
+    assert moment.author == employer_contact_a and moment.kind == "other"
+    # In the office language, naming what changed, whatever language the API was called in.
+    assert moment.summary.startswith("Bijgewerkt in het portaal: ")
+    assert moment.summary.startswith("Bijgewerkt in het portaal: passie, ")
+    # Nothing changed, nothing to tell.
+    client.patch(
+        f"{API}{bakery_heusden.pk}/",
+        {"story_passion": "Brood zoals opa het bakte."},
+        content_type="application/json",
+    )
+    assert ContactMoment.objects.filter(employer=bakery_heusden).count() == 1
+
+
+def test_service_errors_reach_the_api_as_field_errors(
+    client, caseworker_heusden, bakery_heusden, caseworker_waalwijk
+):
+    """The relationship owner rule lives in employers.services; the API's exception handler
+    turns its ValidationError into a 400 naming the field."""
+    client.force_login(caseworker_heusden)
+    response = client.patch(
+        f"{API}{bakery_heusden.pk}/",
+        {"relationship_owner": caseworker_waalwijk.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["relationship_owner"]
+
+
 # --- Validation ------------------------------------------------------------------------------
 
 NEW_EMPLOYER = {

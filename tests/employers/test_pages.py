@@ -460,15 +460,19 @@ def test_list_page_query_count_does_not_grow_with_rows(client, caseworker_heusde
 # --- Admin ---------------------------------------------------------------------------------
 
 
-def test_admin_is_for_coordinators_and_normalises_the_postcode(
+def test_admin_is_for_coordinators_and_read_only_for_employers(
     client, coordinator, caseworker_heusden, bakery_heusden
 ):
+    """The employer file changes on the pages, through employers.services (the relationship
+    owner rule, audited contacts); the admin shows it."""
     client.force_login(caseworker_heusden)
     assert client.get("/admin/employers/employer/", follow=True).status_code == 403
     client.force_login(coordinator)
     assert client.get("/admin/employers/employer/").status_code == 200
-    page = client.get(f"/admin/employers/employer/{bakery_heusden.pk}/change/")
+    url = f"/admin/employers/employer/{bakery_heusden.pk}/change/"
+    page = client.get(url)
     assert page.status_code == 200
-    form = page.context["adminform"].form
-    form.cleaned_data = {"postcode": "5251ab"}
-    assert form.clean_postcode() == "5251 AB"
+    assert page.context["adminform"].form.fields == {}
+    assert client.post(url, {"trade_name": "Anders", "postcode": "5251ab"}).status_code == 403
+    bakery_heusden.refresh_from_db()
+    assert bakery_heusden.trade_name == "Bakkerij De Korenschoof"

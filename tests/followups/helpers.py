@@ -21,3 +21,14 @@ def rows(kind=None, **filters):
     if kind:
         qs = qs.filter(kind=kind)
     return list(qs.filter(**filters))
+
+
+def schedule_text(*, kind: str, subject, due_on, text: str, **fields) -> FollowUp:
+    """Schedules a follow-up of a test kind whose title is just ``text`` (registered here, as
+    an app registers its kinds)."""
+    from baanbrekers.followups import followup_kind_register, followup_schedule
+
+    followup_kind_register(key=kind, title="%(text)s")
+    return followup_schedule(
+        kind=kind, subject=subject, due_on=due_on, params={"text": text}, **fields
+    )

@@ -4,11 +4,15 @@ when the clocks move and the offset from UTC changes between +1 and +2."""
 import datetime
 
 import pytest
+from django.conf import settings
 
-from followups import rules
-from followups.services import followup_rules_apply
+from baanbrekers.followups import followup_rules_apply
+from employers.followup_rules import KIND_EMPLOYER_NO_CONTACT
+from placements.followup_rules import KIND_BUDDY_CHECKIN
+from stats import followup_rules as rules
+from tests.employers.factories import ContactMomentFactory, EmployerFactory
+from tests.placements.factories import BuddyPairingFactory
 
-from .factories import BuddyFactory, ContactMomentFactory, EmployerFactory
 from .helpers import rows, utc
 
 pytestmark = pytest.mark.django_db
@@ -37,13 +41,13 @@ def test_no_contact_due_date_counts_local_days_across_the_clock_change(
 ):
     employer = EmployerFactory(relationship_owner=caseworker)
     ContactMomentFactory(employer=employer, happened_at=contact_utc)
-    due = local_day + datetime.timedelta(days=rules.NO_CONTACT_DAYS)
+    due = local_day + datetime.timedelta(days=settings.LEAD_TIMES["employer_no_contact"])
 
     followup_rules_apply(now=before_utc)  # still the day before in Amsterdam
-    assert rows(rules.KIND_EMPLOYER_NO_CONTACT) == []
+    assert rows(KIND_EMPLOYER_NO_CONTACT) == []
 
     followup_rules_apply(now=after_utc)  # midnight in Amsterdam, the UTC date lags behind
-    assert [f.due_on for f in rows(rules.KIND_EMPLOYER_NO_CONTACT)] == [due]
+    assert [f.due_on for f in rows(KIND_EMPLOYER_NO_CONTACT)] == [due]
 
 
 @pytest.mark.parametrize(
@@ -66,9 +70,9 @@ def test_the_digest_week_turns_at_seven_on_monday_amsterdam_time(alderman, now, 
 
 
 def test_a_buddy_check_in_falls_on_the_local_day_the_weekend_the_clocks_change(caseworker):
-    BuddyFactory(start_date=D(2026, 2, 28), caseworker=caseworker)
+    BuddyPairingFactory(start_date=D(2026, 2, 28), caseworker=caseworker)
     # Amsterdam is UTC+1 until Sunday 29 March: Saturday the 28th begins at 23:00 UTC on the 27th.
     followup_rules_apply(now=utc(2026, 3, 27, 22, 59))  # 23:59 on the 27th locally
-    assert rows(rules.KIND_BUDDY_CHECKIN) == []
+    assert rows(KIND_BUDDY_CHECKIN) == []
     followup_rules_apply(now=utc(2026, 3, 27, 23, 0))  # 00:00 on the 28th locally
-    assert [f.due_on for f in rows(rules.KIND_BUDDY_CHECKIN)] == [D(2026, 3, 28)]
+    assert [f.due_on for f in rows(KIND_BUDDY_CHECKIN)] == [D(2026, 3, 28)]

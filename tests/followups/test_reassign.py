@@ -6,10 +6,10 @@ import pytest
 
 from baanbrekers.followups import followups_reassign
 from baanbrekers.models import FollowUp, FollowUpStatus
-from baanbrekers.services import followup_schedule
+from tests.followups.helpers import schedule_text
+from tests.jobseekers.factories import ConsentFactory, JobSeekerFactory
+from tests.placements.factories import JobOutcomeFactory, PlacementFactory
 from tests.users import make_user
-
-from .factories import ConsentFactory, JobFactory, JobSeekerFactory, PlacementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +17,8 @@ DUE = datetime.date(2026, 12, 1)
 
 
 def schedule(subject, assignee, kind="test.rule", **fields):
-    followup = followup_schedule(
-        kind=kind, subject=subject, due_on=DUE, title="Opvolgen", assignee=assignee
+    followup = schedule_text(
+        kind=kind, subject=subject, due_on=DUE, text="Opvolgen", assignee=assignee
     )
     if fields:
         FollowUp.objects.filter(pk=followup.pk).update(**fields)
@@ -38,7 +38,7 @@ def test_open_follow_ups_about_the_person_and_their_records_move(
     about_person = schedule(person, old)
     about_consent = schedule(ConsentFactory(jobseeker=person), old, status=FollowUpStatus.SENT)
     about_placement = schedule(PlacementFactory(jobseeker=person), old)
-    about_job = schedule(JobFactory(jobseeker=person), old)
+    about_job = schedule(JobOutcomeFactory(jobseeker=person), old)
     # Stays: done already, a colleague's, someone else's person.
     done = schedule(person, old, kind="test.done", status=FollowUpStatus.DONE)
     colleagues = schedule(person, caseworker_waalwijk, kind="test.colleague")

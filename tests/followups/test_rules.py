@@ -8,25 +8,34 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from baanbrekers.followups import (
+    RULES_LOCK,
+    Rule,
+    RulesFailed,
+    followup_rules,
+    followup_rules_apply,
+    followup_schedule,
+)
 from baanbrekers.models import FollowUp, FollowUpStatus, Role
-from baanbrekers.services import followup_schedule
-from followups import rules
-from followups.services import RULES_LOCK, RulesFailed, followup_rules_apply
+from employers.followup_rules import KIND_EMPLOYER_NO_CONTACT
+from jobseekers.followup_rules import KIND_CONSENT_EXPIRING
 from jobseekers.services import CONSENT_FOLLOWUP_KIND
+from placements.followup_rules import (
+    KIND_BUDDY_CHECKIN,
+    KIND_PLACEMENT_END_SOON_SUPERVISOR,
+    KIND_PLACEMENT_MIDTERM_SOON,
+    KIND_PLACEMENT_MIDTERM_SOON_SUPERVISOR,
+)
 from placements.models import Evaluation
+from stats.followup_rules import KIND_DIGEST
+from tests.employers.factories import ContactMomentFactory, EmployerFactory
+from tests.jobseekers.factories import ConsentFactory, JobSeekerFactory
+from tests.placements.factories import BuddyPairingFactory, JobOutcomeFactory, PlacementFactory
 from tests.users import make_user
+from tests.visits.factories import VisitFactory
+from visits.followup_rules import KIND_VISIT_OPENINGS, KIND_VISIT_REPORT_MISSING
 from visits.models import VisitReport, VisitStaff
 
-from .factories import (
-    BuddyFactory,
-    ConsentFactory,
-    ContactMomentFactory,
-    EmployerFactory,
-    JobFactory,
-    JobSeekerFactory,
-    PlacementFactory,
-    VisitFactory,
-)
 from .helpers import local, rows
 
 pytestmark = pytest.mark.django_db
@@ -44,10 +53,10 @@ def apply(now):
 def test_a_visit_without_report_is_chased_the_next_working_day(caseworker, heusden):
     friday = VisitFactory(starts_at=local(2026, 11, 20, 10), planned_by=caseworker)
     apply(local(2026, 11, 21, 9))  # Saturday: not due yet
-    assert rows(rules.KIND_VISIT_REPORT_MISSING) == []
+    assert rows(KIND_VISIT_REPORT_MISSING) == []
 
     apply(local(2026, 11, 23, 9))  # Monday
-    [followup] = rows(rules.KIND_VISIT_REPORT_MISSING)
+    [followup] = rows(KIND_VISIT_REPORT_MISSING)
     assert followup.due_on == D(2026, 11, 23)
     assert followup.assignee == caseworker
     assert followup.subject_id == str(friday.pk)
@@ -61,14 +70,14 @@ def test_the_missing_report_reminder_is_cancelled_once_the_report_is_written(cas
     visit.status = "held"
     visit.save(update_fields=["status"])
     apply(local(2026, 11, 19, 10))
-    assert [f.status for f in rows(rules.KIND_VISIT_REPORT_MISSING)] == ["cancelled"]
+    assert [f.status for f in rows(KIND_VISIT_REPORT_MISSING)] == ["cancelled"]
 
 
 def test_a_visit_still_going_on_or_cancelled_is_not_chased(caseworker):
     VisitFactory(starts_at=local(2026, 11, 23, 8), duration_minutes=120, planned_by=caseworker)
     VisitFactory(starts_at=local(2026, 11, 18, 10), status="cancelled", planned_by=caseworker)
     apply(local(2026, 11, 23, 9))
-    assert rows(rules.KIND_VISIT_REPORT_MISSING) == []
+    assert rows(KIND_VISIT_REPORT_MISSING) == []
 
 
 def test_openings_noted_in_a_report_become_a_follow_up_for_its_writer(caseworker):
@@ -81,7 +90,7 @@ def test_openings_noted_in_a_report_become_a_follow_up_for_its_writer(caseworker
     VisitReport.objects.create(visit=quiet, learnt="Niets nieuws", written_by=caseworker)
 
     apply(local(2026, 11, 21, 9))
-    [followup] = rows(rules.KIND_VISIT_OPENINGS)
+    [followup] = rows(KIND_VISIT_OPENINGS)
     assert followup.due_on == D(2026, 11, 23)  # the next working day after Friday
     assert followup.assignee == caseworker
     assert followup.body == "Twee lassers"
@@ -110,20 +119,19 @@ def placement(caseworker):
     )
 
 
-def test_two_weeks_before_the_midterm_and_the_end_caseworker_and_supervisor_hear(
-    placement, caseworker
-):
+def test_before_the_midterm_and_the_end_caseworker_and_supervisor_hear(placement, caseworker):
+    """LEAD_TIMES: 14 days before the mid-term evaluation, 30 before the planned end."""
     apply(local(2026, 11, 10, 9))
-    [midterm] = rows(rules.KIND_PLACEMENT_MIDTERM_SOON)
+    [midterm] = rows(KIND_PLACEMENT_MIDTERM_SOON)
     assert midterm.due_on == D(2026, 11, 17)
     assert midterm.assignee == caseworker and midterm.recipient_email == ""
     assert "01-12-2026" in midterm.title
-    [supervisor_midterm] = rows(rules.KIND_PLACEMENT_MIDTERM_SOON_SUPERVISOR)
+    [supervisor_midterm] = rows(KIND_PLACEMENT_MIDTERM_SOON_SUPERVISOR)
     assert supervisor_midterm.due_on == D(2026, 11, 17)
     assert supervisor_midterm.assignee is None
     assert supervisor_midterm.recipient_email == placement.supervisor.email
-    [supervisor_end] = rows(rules.KIND_PLACEMENT_END_SOON_SUPERVISOR)
-    assert supervisor_end.due_on == D(2027, 1, 18)
+    [supervisor_end] = rows(KIND_PLACEMENT_END_SOON_SUPERVISOR)
+    assert supervisor_end.due_on == D(2027, 1, 2)  # 30 days before 1 February
     assert supervisor_end.recipient_email == placement.supervisor.email
     assert "01-02-2027" in supervisor_end.title
     # The job seeker is named by first name and initial only: this travels by email.
@@ -137,9 +145,9 @@ def test_an_extended_placement_moves_its_reminders(placement):
     apply(local(2026, 11, 10, 10))
     pending = {(f.kind, f.due_on) for f in rows(status=FollowUpStatus.PENDING)}
     assert pending == {
-        (rules.KIND_PLACEMENT_MIDTERM_SOON, D(2026, 12, 1)),
-        (rules.KIND_PLACEMENT_MIDTERM_SOON_SUPERVISOR, D(2026, 12, 1)),
-        (rules.KIND_PLACEMENT_END_SOON_SUPERVISOR, D(2027, 2, 15)),
+        (KIND_PLACEMENT_MIDTERM_SOON, D(2026, 12, 1)),
+        (KIND_PLACEMENT_MIDTERM_SOON_SUPERVISOR, D(2026, 12, 1)),
+        (KIND_PLACEMENT_END_SOON_SUPERVISOR, D(2027, 1, 30)),
     }
     assert len(rows(status=FollowUpStatus.CANCELLED)) == 3
 
@@ -153,8 +161,8 @@ def test_an_ended_placement_or_a_held_evaluation_needs_no_reminder(placement, ca
         progress="Goed",
     )
     apply(local(2026, 11, 10, 9))
-    assert rows(rules.KIND_PLACEMENT_MIDTERM_SOON) == []
-    assert len(rows(rules.KIND_PLACEMENT_MIDTERM_SOON_SUPERVISOR)) == 1
+    assert rows(KIND_PLACEMENT_MIDTERM_SOON) == []
+    assert len(rows(KIND_PLACEMENT_MIDTERM_SOON_SUPERVISOR)) == 1
 
     placement.status = "ended_early"
     placement.save(update_fields=["status"])
@@ -176,21 +184,21 @@ def test_a_supervisor_without_email_gets_no_mail_and_past_moments_none(caseworke
 
 
 def test_buddy_check_ins_are_monthly_on_the_start_day_or_the_months_last_day(caseworker):
-    pairing = BuddyFactory(start_date=D(2026, 1, 31), caseworker=caseworker)
+    pairing = BuddyPairingFactory(start_date=D(2026, 1, 31), caseworker=caseworker)
     apply(local(2026, 2, 27, 9))
-    assert rows(rules.KIND_BUDDY_CHECKIN) == []
+    assert rows(KIND_BUDDY_CHECKIN) == []
     apply(local(2026, 3, 1, 9))
     apply(local(2026, 3, 31, 9))
-    checkins = rows(rules.KIND_BUDDY_CHECKIN)
+    checkins = rows(KIND_BUDDY_CHECKIN)
     assert [f.due_on for f in checkins] == [D(2026, 2, 28), D(2026, 3, 31)]
     assert {f.assignee for f in checkins} == {caseworker}
     assert pairing.buddy_name in checkins[0].title
 
 
 def test_an_ended_buddy_pair_gets_no_check_in(caseworker):
-    BuddyFactory(start_date=D(2026, 1, 10), caseworker=caseworker, status="ended")
+    BuddyPairingFactory(start_date=D(2026, 1, 10), caseworker=caseworker, status="ended")
     apply(local(2026, 3, 12, 9))
-    assert rows(rules.KIND_BUDDY_CHECKIN) == []
+    assert rows(KIND_BUDDY_CHECKIN) == []
 
 
 # --- Employers -------------------------------------------------------------------------------
@@ -201,15 +209,21 @@ def test_an_employer_without_contact_for_90_days_is_flagged_to_its_owner(casewor
     ContactMomentFactory(employer=employer, happened_at=local(2026, 5, 1, 10))
     ContactMomentFactory(employer=employer, happened_at=local(2026, 8, 1, 10))
     apply(local(2026, 10, 29, 23, 59))
-    assert rows(rules.KIND_EMPLOYER_NO_CONTACT) == []
+    assert rows(KIND_EMPLOYER_NO_CONTACT) == []
     with translation.override("en"):
         apply(local(2026, 10, 30, 0, 1))
-    [followup] = rows(rules.KIND_EMPLOYER_NO_CONTACT)
+    [followup] = rows(KIND_EMPLOYER_NO_CONTACT)
     assert followup.due_on == D(2026, 10, 30)  # 1 August + 90 days
     assert followup.assignee == caseworker
-    # Stored in Dutch, as it will be mailed and listed, whatever language the worker runs in.
-    assert followup.title == f"Al 90 dagen geen contact met {employer.trade_name}"
-    assert followup.body == "Het laatste contactmoment was op 01-08-2026."
+    # Stored as kind and parameters; shown in the reader's language, whatever language the
+    # worker ran in.
+    assert followup.params["employer"] == employer.trade_name
+    with translation.override("nl"):
+        assert followup.title == f"Al 90 dagen geen contact met {employer.trade_name}"
+        assert followup.body == "Het laatste contactmoment was op 01-08-2026."
+    with translation.override("en"):
+        assert followup.title == f"No contact with {employer.trade_name} for 90 days"
+        assert followup.body == "The last contact moment was on 01-08-2026."
 
 
 def test_a_new_contact_cancels_the_reminder_and_sets_the_next_date(caseworker):
@@ -218,9 +232,9 @@ def test_a_new_contact_cancels_the_reminder_and_sets_the_next_date(caseworker):
     apply(local(2026, 10, 30, 9))
     ContactMomentFactory(employer=employer, happened_at=local(2026, 10, 30, 11))
     apply(local(2026, 10, 30, 12))
-    assert [f.status for f in rows(rules.KIND_EMPLOYER_NO_CONTACT)] == ["cancelled"]
+    assert [f.status for f in rows(KIND_EMPLOYER_NO_CONTACT)] == ["cancelled"]
     apply(local(2027, 1, 28, 9))
-    assert rows(rules.KIND_EMPLOYER_NO_CONTACT, status="pending")[0].due_on == D(2027, 1, 28)
+    assert rows(KIND_EMPLOYER_NO_CONTACT, status="pending")[0].due_on == D(2027, 1, 28)
 
 
 def test_an_employer_never_contacted_counts_from_when_it_was_added_and_dormant_ones_not():
@@ -229,7 +243,7 @@ def test_an_employer_never_contacted_counts_from_when_it_was_added_and_dormant_o
     dormant = EmployerFactory(status="dormant")
     type(dormant).objects.filter(pk=dormant.pk).update(created_at=local(2026, 1, 1, 15))
     apply(local(2026, 9, 29, 9))
-    [followup] = rows(rules.KIND_EMPLOYER_NO_CONTACT)
+    [followup] = rows(KIND_EMPLOYER_NO_CONTACT)
     assert followup.subject_id == str(employer.pk)
     assert followup.due_on == D(2026, 9, 29)
 
@@ -244,7 +258,7 @@ def test_a_consent_expiring_within_a_month_reminds_the_caseworker(caseworker):
         jobseeker=person, kind="join_visits", given_on=D(2026, 1, 1), valid_until=D(2027, 1, 15)
     )
     apply(local(2026, 11, 20, 9))
-    [followup] = rows(rules.KIND_CONSENT_EXPIRING)
+    [followup] = rows(KIND_CONSENT_EXPIRING)
     assert followup.subject_id == str(expiring.pk)
     assert followup.due_on == D(2026, 11, 15)  # a month before 15 December
     assert followup.assignee == caseworker
@@ -265,20 +279,20 @@ def test_renewed_withdrawn_or_already_reminded_consents_get_no_second_reminder(c
     reminded = ConsentFactory(
         jobseeker=person, kind="introduction", given_on=D(2026, 1, 1), valid_until=D(2026, 12, 1)
     )
-    followup_schedule(
-        kind=CONSENT_FOLLOWUP_KIND, subject=reminded, due_on=D(2026, 11, 17), title="Verloopt"
-    )
+    followup_schedule(kind=CONSENT_FOLLOWUP_KIND, subject=reminded, due_on=D(2026, 11, 17))
     apply(local(2026, 11, 20, 9))
-    assert rows(rules.KIND_CONSENT_EXPIRING) == []
+    assert rows(KIND_CONSENT_EXPIRING) == []
 
 
 # --- Lasting work ----------------------------------------------------------------------------
 
 
 def test_jobs_are_checked_six_and_twelve_months_after_the_start(caseworker):
-    six = JobFactory(start_date=D(2026, 5, 20), jobseeker=JobSeekerFactory(caseworker=caseworker))
-    twelve = JobFactory(start_date=D(2025, 11, 20))
-    JobFactory(start_date=D(2024, 1, 1))  # long ago: no catching up years later
+    six = JobOutcomeFactory(
+        start_date=D(2026, 5, 20), jobseeker=JobSeekerFactory(caseworker=caseworker)
+    )
+    twelve = JobOutcomeFactory(start_date=D(2025, 11, 20))
+    JobOutcomeFactory(start_date=D(2024, 1, 1))  # long ago: no catching up years later
     apply(local(2026, 11, 19, 9))
     assert rows() == []
     apply(local(2026, 11, 20, 9))
@@ -298,7 +312,7 @@ def test_each_active_alderman_gets_one_digest_due_on_monday(alderman, heusden):
     apply(local(2026, 11, 23, 6, 59))  # Monday before seven: last week's
     apply(local(2026, 11, 23, 7, 0))
     apply(local(2026, 11, 27, 7, 0))
-    digests = rows(rules.KIND_DIGEST)
+    digests = rows(KIND_DIGEST)
     assert [(f.due_on, f.recipient_email) for f in digests] == [
         (D(2026, 11, 16), alderman.email),
         (D(2026, 11, 23), alderman.email),
@@ -315,7 +329,7 @@ def test_each_active_alderman_gets_one_digest_due_on_monday(alderman, heusden):
 def test_applying_the_rules_again_changes_nothing(caseworker, alderman, placement):
     employer = EmployerFactory(relationship_owner=caseworker)
     ContactMomentFactory(employer=employer, happened_at=local(2026, 8, 1, 10))
-    BuddyFactory(start_date=D(2026, 10, 3), caseworker=caseworker)
+    BuddyPairingFactory(start_date=D(2026, 10, 3), caseworker=caseworker)
     VisitFactory(starts_at=local(2026, 11, 2, 10), planned_by=caseworker)
     first = apply(local(2026, 11, 10, 9))
     assert sum(o.created for o in first.values()) == 7
@@ -350,12 +364,12 @@ def test_a_broken_rule_does_not_stop_the_others(caseworker):
 
     employer = EmployerFactory(relationship_owner=caseworker)
     ContactMomentFactory(employer=employer, happened_at=local(2026, 1, 1, 10))
-    only = (rules.Rule("broken", ("x.broken",), broken),) + tuple(
-        r for r in rules.RULES if r.name == "employers_without_contact"
+    only = (Rule("broken", lambda: ("x.broken",), broken),) + tuple(
+        r for r in followup_rules() if r.name == "employers_without_contact"
     )
     with pytest.raises(RulesFailed, match="broken"):
         followup_rules_apply(now=local(2026, 11, 10, 9), rules=only)
-    assert len(rows(rules.KIND_EMPLOYER_NO_CONTACT)) == 1
+    assert len(rows(KIND_EMPLOYER_NO_CONTACT)) == 1
 
 
 def test_a_visit_staff_alderman_is_not_confused_with_the_planner(caseworker, alderman):
@@ -363,7 +377,7 @@ def test_a_visit_staff_alderman_is_not_confused_with_the_planner(caseworker, ald
     visit = VisitFactory(starts_at=local(2026, 11, 18, 10), planned_by=caseworker)
     VisitStaff.objects.create(visit=visit, user=alderman)
     apply(local(2026, 11, 19, 9))
-    assert [f.assignee for f in rows(rules.KIND_VISIT_REPORT_MISSING)] == [caseworker]
+    assert [f.assignee for f in rows(KIND_VISIT_REPORT_MISSING)] == [caseworker]
 
 
 def make_world(numbers, caseworker, alderman_municipality):
@@ -373,9 +387,9 @@ def make_world(numbers, caseworker, alderman_municipality):
         ContactMomentFactory(employer=employer, happened_at=local(2026, 8, 1, 10))
         person = JobSeekerFactory(caseworker=caseworker)
         PlacementFactory(jobseeker=person, caseworker=caseworker)
-        BuddyFactory(jobseeker=person, start_date=D(2026, 10, 3), caseworker=caseworker)
+        BuddyPairingFactory(jobseeker=person, start_date=D(2026, 10, 3), caseworker=caseworker)
         ConsentFactory(jobseeker=person, valid_until=D(2026, 12, 1))
-        JobFactory(jobseeker=person, start_date=D(2026, 5, 10))
+        JobOutcomeFactory(jobseeker=person, start_date=D(2026, 5, 10))
         VisitFactory(starts_at=local(2026, 11, 2, 10), planned_by=caseworker)
         visit = VisitFactory(starts_at=local(2026, 11, 3, 10), status="held")
         report = VisitReport.objects.create(
@@ -402,12 +416,12 @@ def test_the_hourly_rerun_takes_the_same_number_of_queries_however_many_records(
 
 def test_the_demo_seed_applies_the_rules_once(caseworker, settings):
     from baanbrekers.demo import DemoContext
-    from followups.demo import seed
+    from baanbrekers.demo import seed_followups as seed
 
     employer = EmployerFactory(relationship_owner=caseworker)
     ContactMomentFactory(employer=employer, happened_at=local(2020, 1, 1, 10))
     ctx = DemoContext(password="x")
     seed(ctx)
     seed(ctx)
-    assert len(rows(rules.KIND_EMPLOYER_NO_CONTACT)) == 1
+    assert len(rows(KIND_EMPLOYER_NO_CONTACT)) == 1
     assert ctx.log == ["Follow-up rules: 1 new follow-ups.", "Follow-up rules: 0 new follow-ups."]

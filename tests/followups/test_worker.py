@@ -9,11 +9,10 @@ from django.db import connection
 from django.utils import timezone
 
 from baanbrekers.models import FollowUp, FollowUpStatus, OutboxEmail
-from baanbrekers.tasks import followups_send_due
-from followups import rules
-from followups.tasks import followup_rules_apply
-
-from .factories import ContactMomentFactory, EmployerFactory
+from baanbrekers.tasks import followup_rules_apply, followups_send_due
+from employers.followup_rules import KIND_EMPLOYER_NO_CONTACT
+from stats import followup_rules as rules
+from tests.employers.factories import ContactMomentFactory, EmployerFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -49,8 +48,8 @@ def test_the_rules_task_and_the_sending_engine_work_together_on_a_worker(
     assert followups_send_due.delay().get(timeout=30) == 0
 
     sent = {f.kind: f for f in FollowUp.objects.filter(status=FollowUpStatus.SENT)}
-    assert set(sent) == {rules.KIND_EMPLOYER_NO_CONTACT, rules.KIND_DIGEST}
+    assert set(sent) == {KIND_EMPLOYER_NO_CONTACT, rules.KIND_DIGEST}
     mails = {m.followup.kind: m for m in OutboxEmail.objects.select_related("followup")}
-    assert mails[rules.KIND_EMPLOYER_NO_CONTACT].to == caseworker_heusden.email
+    assert mails[KIND_EMPLOYER_NO_CONTACT].to == caseworker_heusden.email
     assert mails[rules.KIND_DIGEST].to == alderman.email
     assert mails[rules.KIND_DIGEST].subject.startswith("Weekoverzicht Baanbrekers")

@@ -34,3 +34,58 @@ def test_admin_is_for_coordinators_only(client, request, who, heusden_person):
     response = client.get(f"{CHANGELIST}{heusden_person.pk}/change/")
     assert response.status_code in (302, 403)
     assert "van Dongen" not in response.content.decode()
+
+
+def _admin_form_data(page) -> dict:
+    """What the admin's change form would post unchanged: its fields and the inlines'
+    management forms."""
+    form = page.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        data[name] = [str(v) for v in value] if isinstance(value, list | tuple) else value
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+    return data
+
+
+def test_changing_the_caseworker_in_the_admin_moves_open_followups(
+    client, coordinator, caseworker_heusden, heusden
+):
+    """The admin saves through jobseekers.services, as the page does: open follow-ups about the
+    person move to the new caseworker, and the change is in the audit log."""
+    import datetime
+
+    from tests.followups.helpers import schedule_text
+    from tests.jobseekers.factories import JobSeekerFactory
+
+    person = JobSeekerFactory(municipality=heusden, caseworker=caseworker_heusden)
+    followup = schedule_text(
+        kind="test.call",
+        subject=person,
+        due_on=datetime.date.today(),
+        text="Bellen",
+        assignee=caseworker_heusden,
+    )
+    client.force_login(coordinator)
+    url = f"{CHANGELIST}{person.pk}/change/"
+    data = _admin_form_data(client.get(url))
+    data["caseworker"] = str(coordinator.pk)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    person.refresh_from_db()
+    followup.refresh_from_db()
+    assert person.caseworker == coordinator
+    assert followup.assignee == coordinator
+    update = AuditEvent.objects.filter(action="update").get()
+    assert update.detail["fields"] == ["caseworker"]
+
+
+def test_the_admin_does_not_change_a_job_seekers_status(client, coordinator, heusden_person):
+    client.force_login(coordinator)
+    form = client.get(f"{CHANGELIST}{heusden_person.pk}/change/").context["adminform"].form
+    assert "status" not in form.fields and "left_on" not in form.fields

@@ -189,7 +189,8 @@ def test_consent_give_and_withdraw_schedule_and_cancel_the_reminder(
     )
     assert heusden_person.consents.valid("share_profile").get() == consent
     reminder = FollowUp.objects.get(subject_id=str(consent.pk))
-    assert reminder.due_on == today + datetime.timedelta(days=46)
+    # settings.LEAD_TIMES["consent_expiring"] (30) days before the end.
+    assert reminder.due_on == today + datetime.timedelta(days=30)
     assert reminder.assignee == heusden_person.caseworker
     assert "Ricardo" not in reminder.title + reminder.body  # reminders may travel by email
     services.consent_withdraw(consent=consent, user=caseworker_heusden)
@@ -228,15 +229,15 @@ def test_note_add_refuses_an_empty_note(caseworker_heusden, heusden_person):
 def test_open_followups_move_with_the_job_seeker_to_the_new_caseworker(
     caseworker_heusden, coordinator, heusden
 ):
-    from baanbrekers.services import followup_schedule
+    from tests.followups.helpers import schedule_text
 
     person = JobSeekerFactory(municipality=heusden, caseworker=caseworker_heusden)
     today = datetime.date.today()
-    open_one = followup_schedule(
-        kind="test.call", subject=person, due_on=today, title="Bellen", assignee=caseworker_heusden
+    open_one = schedule_text(
+        kind="test.call", subject=person, due_on=today, text="Bellen", assignee=caseworker_heusden
     )
-    done_one = followup_schedule(
-        kind="test.done", subject=person, due_on=today, title="Klaar", assignee=caseworker_heusden
+    done_one = schedule_text(
+        kind="test.done", subject=person, due_on=today, text="Klaar", assignee=caseworker_heusden
     )
     FollowUp.objects.filter(pk=done_one.pk).update(status=FollowUpStatus.DONE)
 
@@ -246,3 +247,74 @@ def test_open_followups_move_with_the_job_seeker_to_the_new_caseworker(
     done_one.refresh_from_db()
     assert open_one.assignee == coordinator
     assert done_one.assignee == caseworker_heusden  # history stays as it was
+
+
+# --- Status and "looking for work" ------------------------------------------------------------
+def test_looking_for_work_is_active_and_not_left(heusden):
+    from jobseekers.models import JobSeekerStatus
+
+    today = datetime.date.today()
+    looking = JobSeekerFactory(municipality=heusden)
+    leaving_later = JobSeekerFactory(municipality=heusden, left_on=today + datetime.timedelta(7))
+    gone = JobSeekerFactory(municipality=heusden, left_on=today)
+    busy = JobSeekerFactory(municipality=heusden, status=JobSeekerStatus.IN_PLACEMENT)
+    working = JobSeekerFactory(municipality=heusden, status=JobSeekerStatus.WORKING)
+    assert set(JobSeeker.objects.looking_for_work()) == {looking, leaving_later}
+    assert [p.is_looking_for_work() for p in (looking, leaving_later, gone, busy, working)] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+
+
+def test_status_events_move_only_from_their_own_statuses(caseworker_heusden, heusden):
+    from jobseekers.models import JobSeekerStatus
+
+    person = JobSeekerFactory(municipality=heusden)
+    services.jobseeker_placement_started(jobseeker=person, changed_by=caseworker_heusden)
+    assert person.status == JobSeekerStatus.IN_PLACEMENT
+    services.jobseeker_placement_ended(jobseeker=person, found_work=True)
+    assert JobSeeker.objects.get(pk=person.pk).status == JobSeekerStatus.WORKING
+    # Ending an old placement does not undo work found since.
+    services.jobseeker_placement_ended(jobseeker=person, found_work=False)
+    assert person.status == JobSeekerStatus.WORKING
+    services.jobseeker_leave(jobseeker=person, on=datetime.date(2026, 1, 31))
+    person.refresh_from_db()
+    assert (person.status, person.left_on) == (JobSeekerStatus.LEFT, datetime.date(2026, 1, 31))
+    # A placement starting for someone who left does not bring them back.
+    services.jobseeker_placement_started(jobseeker=person)
+    assert person.status == JobSeekerStatus.LEFT
+    services.jobseeker_back_to_looking(jobseeker=person)
+    person.refresh_from_db()
+    assert person.left_on is None and person.is_looking_for_work()
+    assert AuditEvent.objects.filter(object_id=str(person.pk)).get().detail == {
+        "fields": ["status"],
+        "event": "placement_started",
+    }
+
+
+# --- Consent: one home for "valid on a day, for a kind" ------------------------------------------
+def test_consenting_to_and_has_consent_ask_the_same_rule(heusden):
+    from jobseekers.models import ConsentKind
+
+    today = datetime.date.today()
+    with_consent = JobSeekerFactory(municipality=heusden, consents=[ConsentKind.JOIN_VISITS])
+    without = JobSeekerFactory(municipality=heusden, consents=[ConsentKind.SHARE_PROFILE])
+    consent = with_consent.consents.get()
+    consent.valid_until = today + datetime.timedelta(days=10)
+    consent.save()
+    kind = ConsentKind.JOIN_VISITS
+    assert list(JobSeeker.objects.consenting_to(kind)) == [with_consent]
+    assert with_consent.has_consent(kind) and not without.has_consent(kind)
+    # Still valid on a day ten days out, not on the day after.
+    later = today + datetime.timedelta(days=10)
+    assert with_consent.has_consent(kind, until=later)
+    assert not with_consent.has_consent(kind, until=later + datetime.timedelta(days=1))
+    assert not JobSeeker.objects.consenting_to(kind, until=later + datetime.timedelta(1)).exists()
+    flagged = JobSeeker.objects.with_consent_flag(kind).order_by("pk")
+    assert [p.has_valid_consent for p in flagged] == [True, False]
+    consent.withdrawn_on = today
+    consent.save()
+    assert not with_consent.has_consent(kind)

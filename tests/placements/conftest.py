@@ -1,43 +1,40 @@
 import pytest
 
-from .factories import EmployerFactory, JobSeekerFactory, OpeningFactory, make_placement
+from baanbrekers.services import skills_from_names
+from jobseekers.models import ConsentKind
+from tests.employers.factories import OpeningFactory
+from tests.jobseekers.factories import ConsentFactory
+from tests.placements.factories import make_placement
+
+PIPELINE_CONSENTS = (ConsentKind.SHARE_PROFILE, ConsentKind.INTRODUCTION)
 
 
 @pytest.fixture
-def workshop(waalwijk):
-    employer = EmployerFactory(
-        trade_name="Metaalwerkplaats Van Dongen",
-        postcode="5141 GD",
-        municipality=waalwijk,
-        story_what="Wij repareren machines.",
-    )
+def heusden_person(heusden_person):
+    """The shared Heusden person (tests/conftest.py), who in the pipeline's tests has consented
+    to sharing a profile and to introductions, as proposals need."""
+    for kind in PIPELINE_CONSENTS:
+        ConsentFactory(jobseeker=heusden_person, kind=kind)
+    return heusden_person
+
+
+@pytest.fixture
+def waalwijk_person(waalwijk_person):
+    """The shared Waalwijk person, a welder here, with the same consents."""
+    waalwijk_person.skills.set(skills_from_names(["lassen"]))
+    for kind in PIPELINE_CONSENTS:
+        ConsentFactory(jobseeker=waalwijk_person, kind=kind)
+    return waalwijk_person
+
+
+@pytest.fixture
+def workshop(metal_waalwijk):
+    """A development placement at the Waalwijk metal workshop, wanting welders."""
     return OpeningFactory(
-        employer=employer, title="Ontwikkelplek werkplaats", competences=["lassen"]
-    )
-
-
-@pytest.fixture
-def heusden_person(heusden):
-    """A job seeker of Heusden (Vlijmen), within reach of Waalwijk."""
-    return JobSeekerFactory(
-        first_name="Ahmed",
-        last_name="Heusdens",
-        municipality=heusden,
-        postcode="5251 AB",
-        max_travel_km=25,
-        skills=["koken"],
-        interests=["sleutelen aan brommers"],
-    )
-
-
-@pytest.fixture
-def waalwijk_person(waalwijk):
-    return JobSeekerFactory(
-        first_name="Wendy",
-        last_name="Waalwijks",
-        municipality=waalwijk,
-        postcode="5141 AA",
-        skills=["lassen"],
+        employer=metal_waalwijk,
+        placement=True,
+        title="Ontwikkelplek werkplaats",
+        competences=["lassen"],
     )
 
 
@@ -54,7 +51,7 @@ def records(coordinator, heusden_person, waalwijk_person, workshop):
         placement = make_placement(
             user=coordinator,
             jobseeker=person,
-            opening=OpeningFactory(employer=workshop.employer),
+            opening=OpeningFactory(employer=workshop.employer, placement=True),
             status="active",
         )
         job = services.job_outcome_record(

@@ -3,8 +3,7 @@
 import pytest
 
 from placements.models import DevelopmentPlacement, Proposal
-
-from .factories import make_placement
+from tests.placements.factories import make_placement
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +100,11 @@ def test_transitions_through_the_api(client, coordinator, heusden_person, worksh
     assert (
         "Alleen een afgesproken ontwikkelplek kan starten" in refused.json()["non_field_errors"][0]
     )
+    # The same table tells the client what it may do next.
+    assert client.get(f"/api/v1/placements/{pk}/").json()["allowed_actions"] == [
+        "confirm_no_displacement",
+        "end_early",
+    ]
     for step in (
         {"action": "confirm_no_displacement", "note": "Extra plek"},
         {"action": "agree"},
@@ -145,7 +149,7 @@ def test_anonymised_profile_has_no_protected_data(records):
     person = records["heusden"]["proposal"].jobseeker
     person.limitations = "Rugklachten"
     profile = anonymised_profile(person)
-    assert profile["display_name"] == "Ahmed H."
+    assert profile["display_name"] == "Ricardo v."
     assert set(profile) == {
         "display_name",
         "skills",
@@ -159,17 +163,17 @@ def test_anonymised_profile_has_no_protected_data(records):
     assert "Rugklachten" not in str(profile) and person.reveal_bsn() not in str(profile)
 
 
-def test_employer_contact_helpers_only_show_own_company(
+def test_employer_contact_sees_only_own_company_in_visible_to(
     employer_contact_a, employer_contact_b, records, workshop
 ):
     from employers.models import EmployerContact
-    from placements.access import placements_for_employer_contact, proposals_for_employer_contact
+    from placements.models import DevelopmentPlacement, Proposal
 
     EmployerContact.objects.create(employer=workshop.employer, name="Eva", user=employer_contact_a)
-    assert proposals_for_employer_contact(employer_contact_a).count() == 2
-    assert placements_for_employer_contact(employer_contact_a).count() == 2
-    assert proposals_for_employer_contact(employer_contact_b).count() == 0
-    assert placements_for_employer_contact(employer_contact_b).count() == 0
+    assert Proposal.objects.visible_to(employer_contact_a).count() == 2
+    assert DevelopmentPlacement.objects.visible_to(employer_contact_a).count() == 2
+    assert Proposal.objects.visible_to(employer_contact_b).count() == 0
+    assert DevelopmentPlacement.objects.visible_to(employer_contact_b).count() == 0
 
 
 def test_placement_list_uses_constant_queries(client, coordinator, django_assert_max_num_queries):
@@ -187,7 +191,7 @@ def test_placement_list_uses_constant_queries(client, coordinator, django_assert
 def test_supervisor_of_an_employer_out_of_scope_is_refused_like_a_missing_id(
     client, caseworker_heusden, heusden_person, heusden, waalwijk
 ):
-    from tests.placements.factories import EmployerContactFactory, EmployerFactory
+    from tests.employers.factories import EmployerContactFactory, EmployerFactory
 
     own = EmployerFactory(municipality=heusden, postcode="5251 CD")
     elsewhere = EmployerContactFactory(employer=EmployerFactory(municipality=waalwijk))

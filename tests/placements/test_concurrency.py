@@ -9,8 +9,9 @@ from django.db import close_old_connections, connection
 
 from placements import services
 from placements.models import DevelopmentPlacement
-
-from .factories import JobSeekerFactory, OpeningFactory, make_placement
+from tests.employers.factories import OpeningFactory
+from tests.jobseekers.factories import JobSeekerFactory
+from tests.placements.factories import make_placement
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -59,7 +60,7 @@ def test_two_caseworkers_agreeing_the_last_place_at_once(caseworker_heusden):
 
 def test_two_placements_of_one_person_starting_at_once(caseworker_heusden):
     user = caseworker_heusden
-    person = JobSeekerFactory()
+    person = JobSeekerFactory(consenting=True)
     agreed = [make_placement(user=user, jobseeker=person, status="agreed") for _ in range(3)]
     ok, refused = race(
         [lambda p=p: services.placement_start(placement=p, started_by=user) for p in agreed]

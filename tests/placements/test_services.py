@@ -11,8 +11,9 @@ from baanbrekers.models import FollowUp
 from jobseekers.models import ConsentKind, JobSeekerStatus
 from placements import services
 from placements.models import DevelopmentPlacement, PlacementStatus, ProposalAnswer
-
-from .factories import JobSeekerFactory, OpeningFactory, make_placement
+from tests.employers.factories import OpeningFactory
+from tests.jobseekers.factories import JobSeekerFactory
+from tests.placements.factories import make_placement
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -160,13 +161,51 @@ def test_a_placement_is_extended_once_at_most(user):
         new_end_date=placement.planned_end_date + datetime.timedelta(days=60),
         extended_by=user,
     )
-    assert "maar één keer verlengd" in message
+    assert "al het maximale aantal keren verlengd (1)" in message
 
 
-def test_duration_limits_are_enforced(user):
+def test_the_number_of_extensions_is_a_setting_not_a_database_rule(user, settings):
+    settings.PLACEMENT_MAX_EXTENSIONS = 2
+    placement = make_placement(user=user, status="active")
+    for days in (30, 60):
+        placement = services.placement_extend(
+            placement=placement,
+            new_end_date=placement.start_date + datetime.timedelta(days=100 + days),
+            extended_by=user,
+        )
+    assert placement.extension_count == 2
+    assert "(2)" in refused(
+        services.placement_extend,
+        placement=placement,
+        new_end_date=placement.planned_end_date + datetime.timedelta(days=10),
+        extended_by=user,
+    )
+
+
+def test_placement_length_limits_are_settings(user, settings):
+    settings.PLACEMENT_MIN_MONTHS = 1
+    settings.PLACEMENT_DEFAULT_MONTHS = 2
+    kwargs = dict(
+        jobseeker=JobSeekerFactory(consenting=True),
+        employer=OpeningFactory().employer,
+        start_date=TODAY,
+        hours_per_week=24,
+        learning_goals="Leren",
+        created_by=user,
+    )
+    short = services.placement_create(
+        planned_end_date=services.add_months(TODAY, 1) + datetime.timedelta(days=1), **kwargs
+    )
+    assert short.pk
+    default = services.placement_create(**kwargs)
+    assert default.planned_end_date == services.add_months(TODAY, 2)
+
+
+def test_duration_limits_are_enforced(user, settings):
+    shortest, longest = settings.PLACEMENT_MIN_MONTHS, settings.PLACEMENT_MAX_MONTHS
     opening = OpeningFactory()
     kwargs = dict(
-        jobseeker=JobSeekerFactory(),
+        jobseeker=JobSeekerFactory(consenting=True),
         employer=opening.employer,
         start_date=TODAY,
         hours_per_week=20,
@@ -174,15 +213,21 @@ def test_duration_limits_are_enforced(user):
         created_by=user,
     )
     too_long = refused(
-        services.placement_create, planned_end_date=TODAY + datetime.timedelta(days=200), **kwargs
+        services.placement_create,
+        planned_end_date=services.add_months(TODAY, longest) + datetime.timedelta(days=1),
+        **kwargs,
     )
-    assert "hoogstens 6 maanden" in too_long
+    assert f"hoogstens {longest} maanden" in too_long
     too_short = refused(
-        services.placement_create, planned_end_date=TODAY + datetime.timedelta(days=30), **kwargs
+        services.placement_create,
+        planned_end_date=services.add_months(TODAY, shortest) - datetime.timedelta(days=1),
+        **kwargs,
     )
-    assert "minstens 3 maanden" in too_short
+    assert f"minstens {shortest} maanden" in too_short
     placement = services.placement_create(**kwargs)
-    assert 89 <= (placement.planned_end_date - placement.start_date).days <= 92
+    assert placement.planned_end_date == services.add_months(
+        TODAY, settings.PLACEMENT_DEFAULT_MONTHS
+    )
 
 
 def test_one_active_placement_per_jobseeker(user):
@@ -211,7 +256,7 @@ def test_proposal_needs_consent_and_is_made_once(user):
     assert "geen geldige toestemming" in refused(
         services.proposal_create, jobseeker=without, opening=opening, proposed_by=user
     )
-    person = JobSeekerFactory()
+    person = JobSeekerFactory(consenting=True)
     services.proposal_create(jobseeker=person, opening=opening, proposed_by=user)
     assert "al voorgesteld" in refused(
         services.proposal_create, jobseeker=person, opening=opening, proposed_by=user
@@ -256,7 +301,7 @@ def test_a_job_completes_the_active_placement_and_the_jobseeker_works(user):
 
 
 def test_buddy_meetings_and_introductions(user):
-    person = JobSeekerFactory()
+    person = JobSeekerFactory(consenting=True)
     pairing = services.buddy_pairing_create(
         jobseeker=person, buddy_name="Henk", goals="Netwerk", start_date=TODAY, created_by=user
     )
@@ -290,7 +335,7 @@ def _reminders(placement, status="pending"):
     )
 
 
-def test_extending_a_placement_moves_its_reminders_to_the_new_dates(user):
+def test_extending_a_placement_moves_its_reminders_to_the_new_dates(user, settings):
     placement = make_placement(user=user, status="active")
     old = _reminders(placement)
     assert [kind for kind, _ in old] == ["placement_end", "placement_midterm"]
@@ -302,7 +347,7 @@ def test_extending_a_placement_moves_its_reminders_to_the_new_dates(user):
     new = _reminders(placement)
     assert len(new) == 2 and not set(new) & set(old)
     assert dict(new)["placement_end"] == placement.planned_end_date - datetime.timedelta(
-        days=services.END_REMINDER_DAYS
+        days=settings.LEAD_TIMES["placement_ending"]
     )
     assert sorted(_reminders(placement, "cancelled")) == old
 
@@ -317,3 +362,100 @@ def test_a_finished_placement_sends_no_more_reminders(user, end):
         services.placement_end_early(placement=placement, reason="Verhuisd", ended_by=user)
     assert _reminders(placement) == []
     assert len(_reminders(placement, "cancelled")) == 2
+
+
+# --- The transitions table: one answer for the service, the pages, the API and the portal -----
+def test_allowed_actions_follow_status_guard_and_role(user, alderman, employer_contact_a):
+    from employers.models import EmployerContact
+    from placements.transitions import action_options, allowed_actions
+
+    placement = make_placement(user=user, status="proposed")
+    options = {o.action: o for o in action_options(placement, user)}
+    assert allowed_actions(placement, user) == {"confirm_no_displacement", "end_early"}
+    assert "geen reguliere baan" in options["agree"].reason  # shown instead of the button
+
+    placement = make_placement(user=user, status="agreed", insurance_arranged=False)
+    assert allowed_actions(placement, user) == {"end_early", "checkin"}
+    assert (
+        "verzekering"
+        in {o.action: o for o in action_options(placement, user)}["start"].reason.lower()
+    )
+
+    placement = make_placement(user=user, status="active")
+    assert allowed_actions(placement, user) == {
+        "extend",
+        "complete",
+        "end_early",
+        "checkin",
+        "evaluation",
+    }
+    # Aldermen do nothing with a placement; a contact only of their own company, and only records.
+    assert allowed_actions(placement, alderman) == set()
+    assert allowed_actions(placement, employer_contact_a) == set()
+    EmployerContact.objects.create(employer=placement.employer, name="Eva", user=employer_contact_a)
+    assert allowed_actions(placement, employer_contact_a) == {"checkin", "evaluation"}
+
+
+def test_the_service_refuses_who_the_table_does_not_name(user, alderman, employer_contact_a):
+    from django.core.exceptions import PermissionDenied
+
+    placement = make_placement(user=user, status="agreed")
+    with pytest.raises(PermissionDenied):
+        services.placement_start(placement=placement, started_by=alderman)
+    with pytest.raises(PermissionDenied):
+        services.checkin_record(
+            placement=placement, held_on=TODAY, notes="Gaat goed", author=employer_contact_a
+        )
+    assert DevelopmentPlacement.objects.get(pk=placement.pk).status == PlacementStatus.AGREED
+
+
+def test_paid_work_question_opens_one_lead_time_before_the_end(user, employer_contact_a, settings):
+    from employers.models import EmployerContact
+    from placements.transitions import allowed_actions, is_ending_soon
+
+    placement = make_placement(user=user, status="active")
+    EmployerContact.objects.create(employer=placement.employer, name="Eva", user=employer_contact_a)
+    lead = settings.LEAD_TIMES["placement_ending"]
+    placement.planned_end_date = TODAY + datetime.timedelta(days=lead + 1)
+    assert not is_ending_soon(placement)
+    assert "paid_work_answer" not in allowed_actions(placement, employer_contact_a)
+    placement.planned_end_date = TODAY + datetime.timedelta(days=lead)
+    assert is_ending_soon(placement)
+    assert "paid_work_answer" in allowed_actions(placement, employer_contact_a)
+    assert "paid_work_answer" not in allowed_actions(placement, user)  # the employer's question
+
+
+def test_the_no_displacement_check_is_recorded_once_before_agreeing(user):
+    placement = make_placement(user=user, status="proposed")
+    services.placement_confirm_no_displacement(placement=placement, note="ok", checked_by=user)
+    assert "al vastgelegd" in refused(
+        services.placement_confirm_no_displacement, placement=placement, note="x", checked_by=user
+    )
+
+
+# --- The job seeker's status: changed by the jobseekers app, asked "looking for work" ---------
+def test_someone_in_a_placement_is_not_looking_for_work_and_is_not_proposed(user):
+    placement = make_placement(user=user, status="active")
+    person = placement.jobseeker
+    person.refresh_from_db()
+    assert person.status == JobSeekerStatus.IN_PLACEMENT
+    assert not person.is_looking_for_work()
+    assert "zoekt op dit moment geen werk" in refused(
+        services.proposal_create, jobseeker=person, opening=OpeningFactory(), proposed_by=user
+    )
+
+
+def test_ending_early_sends_the_person_back_to_looking_and_audits_it(user):
+    from baanbrekers.models import AuditEvent
+    from jobseekers.models import JobSeeker
+
+    placement = make_placement(user=user, status="active")
+    services.placement_end_early(placement=placement, reason="Verhuisd", ended_by=user)
+    assert JobSeeker.objects.looking_for_work().filter(pk=placement.jobseeker_id).exists()
+    events = AuditEvent.objects.filter(
+        object_type="jobseekers.JobSeeker", object_id=str(placement.jobseeker_id)
+    )
+    assert [e.detail["event"] for e in events.order_by("id")] == [
+        "placement_started",
+        "placement_ended",
+    ]

@@ -1,16 +1,8 @@
 import pytest
-from django.utils import timezone
 
-from jobseekers.models import Consent, ConsentKind
 from placements.models import Proposal
-
-from .factories import (
-    EmployerFactory,
-    MunicipalityFactory,
-    OpeningFactory,
-    link,
-    sensitive_jobseeker,
-)
+from tests.employers.factories import EmployerContactFactory, EmployerFactory, OpeningFactory
+from tests.jobseekers.factories import JobSeekerFactory
 
 
 @pytest.fixture
@@ -18,7 +10,7 @@ def company_a(heusden, employer_contact_a):
     employer = EmployerFactory(
         trade_name="Bakkerij Van Aken", municipality=heusden, postcode="5251 AB", city="Vlijmen"
     )
-    link(employer_contact_a, employer, name="Eva Bakker")
+    EmployerContactFactory(employer=employer, user=employer_contact_a, name="Eva Bakker")
     return employer
 
 
@@ -27,7 +19,7 @@ def company_b(waalwijk, employer_contact_b):
     employer = EmployerFactory(
         trade_name="Metaal Brouwer", municipality=waalwijk, postcode="5141 AA", city="Waalwijk"
     )
-    link(employer_contact_b, employer, name="Bram Brouwer")
+    EmployerContactFactory(employer=employer, user=employer_contact_b, name="Bram Brouwer")
     return employer
 
 
@@ -44,7 +36,7 @@ def opening_b(company_b):
 @pytest.fixture
 def proposal_a(opening_a, caseworker_heusden):
     return Proposal.objects.create(
-        jobseeker=sensitive_jobseeker(),
+        jobseeker=JobSeekerFactory(sensitive=True),
         opening=opening_a,
         proposed_by=caseworker_heusden,
         motivation="Werkt nauwkeurig en is altijd op tijd.",
@@ -54,20 +46,9 @@ def proposal_a(opening_a, caseworker_heusden):
 @pytest.fixture
 def proposal_b(opening_b, caseworker_waalwijk):
     return Proposal.objects.create(
-        jobseeker=sensitive_jobseeker(first_name="Gerrit", last_name="Heijmans", bsn=None),
+        jobseeker=JobSeekerFactory(
+            sensitive=True, first_name="Gerrit", last_name="Heijmans", bsn=None
+        ),
         opening=opening_b,
         proposed_by=caseworker_waalwijk,
     )
-
-
-def give_introduction_consent(jobseeker):
-    today = timezone.localdate()
-    return Consent.objects.create(
-        jobseeker=jobseeker,
-        kind=ConsentKind.INTRODUCTION,
-        given_on=today,
-        valid_until=today.replace(year=today.year + 1),
-    )
-
-
-__all__ = ["MunicipalityFactory", "give_introduction_consent"]

@@ -16,9 +16,8 @@ from django.utils import timezone
 from employers.models import ContactMoment, Employer, EmployerContact, Opening, Referral
 from jobseekers.models import JobSeekerNote
 from placements.models import BuddyPairing, DevelopmentPlacement, JobOutcome, Proposal
+from tests.jobseekers.factories import JobSeekerFactory
 from visits.models import Visit
-
-from .factories import sensitive_jobseeker
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +78,9 @@ def other_company(waalwijk, caseworker_waalwijk, employer_contact_b):
     opening = Opening.objects.create(
         pk=GUESSED_ID, employer=employer, kind="vacancy", title="Lasser Brouwer"
     )
-    person = sensitive_jobseeker(first_name="Gerrit", last_name="Heijmans", id=GUESSED_ID)
+    person = JobSeekerFactory(
+        sensitive=True, first_name="Gerrit", last_name="Heijmans", id=GUESSED_ID
+    )
     Proposal.objects.create(pk=GUESSED_ID, jobseeker=person, opening=opening)
     today = timezone.localdate()
     DevelopmentPlacement.objects.create(

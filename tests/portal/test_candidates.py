@@ -8,9 +8,12 @@ from employers.models import ContactMoment
 from jobseekers.models import Consent, ConsentKind
 from placements import services as placement_services
 from placements.models import Proposal, ProposalAnswer
-
-from .conftest import give_introduction_consent
-from .factories import SECRET_BSN, SECRET_LIMITATIONS, JobSeekerFactory
+from tests.jobseekers.factories import (
+    SECRET_BSN,
+    SECRET_LIMITATIONS,
+    ConsentFactory,
+    JobSeekerFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +146,7 @@ def test_contact_details_only_after_the_job_seeker_agreed_to_the_introduction(
         )
     assert "fatima.zwanenburg@example.org" not in client.get(url).content.decode()
 
-    consent = give_introduction_consent(proposal.jobseeker)
+    consent = ConsentFactory(jobseeker=proposal.jobseeker, kind=ConsentKind.INTRODUCTION)
     placement_services.proposal_agree_introduction(proposal=proposal, agreed_by=caseworker_heusden)
     html = client.get(url).content.decode()
     assert "Fatima Zwanenburg" in html

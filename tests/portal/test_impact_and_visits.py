@@ -10,9 +10,9 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from placements.models import JobOutcome
+from tests.jobseekers.factories import JobSeekerFactory
+from tests.placements.factories import BuddyPairingFactory, make_placement
 from visits.models import Visit, VisitStatus
-
-from .factories import BuddyPairingFactory, JobSeekerFactory, make_placement
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_impact_counts_and_the_pdf_statement_is_readable(
 ):
     make_placement(user=caseworker_heusden, opening=opening_a, status="active")
     JobOutcome.objects.create(
-        jobseeker=JobSeekerFactory(),
+        jobseeker=JobSeekerFactory(consenting=True),
         employer=company_a,
         contract_type="fixed_term",
         hours_per_week=32,
@@ -53,10 +53,15 @@ def test_impact_counts_and_the_pdf_statement_is_readable(
 
     client.force_login(employer_contact_a)
     api = client.get("/api/v1/portal/impact/").json()
-    assert api["visits_hosted"] == 1
-    assert api["placements_started"] == 1
-    assert api["jobs"] == 1
-    assert api["buddies"] == 1
+    assert api["visits_hosted"] == 1  # the company's own doing, not a count of people
+    # People are counted through disclosure control (DESIGN.md section 4): never the exact 1.
+    assert api["placements_started"] == "< 5"
+    assert api["jobs"] == "< 5"
+    assert api["buddies"] == "< 5"
+    assert api["placements_completed"] == 0
+    page = client.get(reverse("portal:impact"))
+    assert page.context["impact"].jobs == "< 5"
+    assert "&lt; 5" in page.content.decode()
 
     response = client.get(reverse("portal:impact_pdf"))
     assert response.status_code == 200
@@ -69,9 +74,26 @@ def test_impact_counts_and_the_pdf_statement_is_readable(
     assert "Bakkerij Van Aken" in text
     assert company_a.kvk_number in text
     assert "Metaal Brouwer" not in text
+    assert "< 5" in text
     # The job seekers are counted, never named.
     for person in ("Voornaam", "Achternaam"):
         assert person not in text
+
+
+def test_impact_counts_of_people_are_rounded_down(client, employer_contact_a, company_a):
+    for _ in range(7):
+        JobOutcome.objects.create(
+            jobseeker=JobSeekerFactory(consenting=True),
+            employer=company_a,
+            contract_type="fixed_term",
+            hours_per_week=32,
+            start_date=timezone.localdate(),
+            route="direct",
+        )
+    client.force_login(employer_contact_a)
+    assert client.get("/api/v1/portal/impact/").json()["jobs"] == 5  # 7: "5" means 5 to 9
+    text = PdfReader(io.BytesIO(client.get(reverse("portal:impact_pdf")).content)).pages[0]
+    assert "7" not in text.extract_text().split("Betaalde banen")[1].split("\n")[0]
 
 
 def test_visits_to_the_company_upcoming_and_past_with_ics(

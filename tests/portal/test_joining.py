@@ -12,9 +12,8 @@ from baanbrekers.models import Role, User
 from employers.models import ContactMoment, EmployerContact
 from portal import services
 from portal.models import ClaimStatus, CompanyClaim, Invitation
+from tests.employers.factories import EmployerFactory
 from tests.users import PASSWORD, make_user
-
-from .factories import EmployerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from .factories import OpeningFactory, make_placement
+from tests.employers.factories import OpeningFactory
+from tests.placements.factories import make_placement
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from placements.models import CheckIn, DevelopmentPlacement, Evaluation, Evaluator
 from portal.models import PaidWorkAnswer
-
-from .factories import make_placement
+from tests.placements.factories import make_placement
 
 pytestmark = pytest.mark.django_db
 

@@ -2,13 +2,13 @@ import pytest
 from django.urls import reverse
 
 from stats import services
-from stats.suppression import SMALL
 
 from .conftest import AS_OF
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/stats/"
+SMALL = "< 5"
 
 
 @pytest.fixture
@@ -32,12 +32,23 @@ def test_alderman_gets_their_municipality_and_the_region(client, alderman, figur
     assert client.get(URL, {"area": "GM0867"}).status_code == 404
 
 
-def test_api_suppresses_small_numbers(client, coordinator, figures):
+def test_api_gives_an_alderman_figures_through_disclosure_control(client, alderman, figures):
+    client.force_login(alderman)
+    data = client.get(URL, {"start": "2026-06", "end": "2026-06", "area": "GM0797"}).json()
+    assert data["exact"] is False
+    values = [v for m in data["municipalities"] for v in m.values()]
+    values += list(data["region"].values()) + list(data["headlines"].values())
+    values += [v for month in data["months"] for v in month.values()]
+    assert not [v for v in values if isinstance(v, int) and v % 5]
+    assert SMALL in values  # one month has small numbers to hide
+
+
+def test_api_gives_the_back_office_exact_figures(client, coordinator, figures):
     client.force_login(coordinator)
     data = client.get(URL, {"start": "2026-06", "end": "2026-06"}).json()
-    values = [v for m in data["municipalities"] for v in m.values()]
-    assert not [v for v in values if isinstance(v, int) and 0 < v < 5]
-    assert SMALL in values  # one month of three municipalities has small numbers to hide
+    assert data["exact"] is True
+    values = [v for m in data["municipalities"] for v in m.values() if not isinstance(v, str)]
+    assert SMALL not in values and [v for v in values if 0 < v < 5]
 
 
 @pytest.mark.parametrize("who", ["employer_contact_a", None])

@@ -12,13 +12,13 @@ from pypdf import PdfReader
 
 from stats import services
 from stats.models import DailyFigures
-from stats.suppression import SMALL
 from stats.synthetic import generate
 
 from .conftest import AS_OF, START
 
 pytestmark = pytest.mark.django_db
 
+SMALL = "< 5"
 PERIOD = {"start": "2024-01", "end": "2026-06"}
 
 
@@ -103,6 +103,7 @@ def test_a_small_number_is_shown_as_fewer_than_five(client, alderman, heusden):
     )
     response = get(client, alderman, params={"start": "2026-01", "end": "2026-06"})
     report = response.context["report"]
+    assert report.exact is False
     headlines = {key: shown for key, _label, shown in report.headlines}
     assert headlines["jobs"] == SMALL
     assert headlines["outflow"] == SMALL
@@ -111,8 +112,42 @@ def test_a_small_number_is_shown_as_fewer_than_five(client, alderman, heusden):
     assert estimates["benefit_saved"] == "–"
     assert estimates["average_days_to_work"] == "–"
     # Nor does the chart give the number away by its length.
-    assert {raw for key, _l, raw, _s in report.routes} == {0}
+    assert {bar for key, _l, bar, _s in report.routes} == {0}
     assert ">3<" not in response.text
+
+
+def test_the_back_office_sees_exact_figures_and_an_alderman_rounded_ones(
+    client, alderman, caseworker_heusden, heusden
+):
+    DailyFigures.objects.create(
+        municipality=heusden,
+        day=datetime.date(2026, 3, 3),
+        jobs_direct=12,
+        jobs_visit=3,
+        outflow=12,
+        days_to_work_total=600,
+        rolled_up_at=datetime.datetime.now(datetime.UTC),
+    )
+    params = {"start": "2026-01", "end": "2026-06", "area": "GM0797"}
+    staff = get(client, caseworker_heusden, params=params).context["report"]
+    assert staff.exact is True
+    assert {k: s for k, _l, s in staff.headlines}["jobs"] == 15
+    assert {k: s for k, _l, _b, s in staff.routes}["jobs_visit"] == 3
+    assert {k: s for k, _l, s in staff.estimates}["benefit_saved"] == "€ 201.600"
+
+    response = get(client, alderman, params=params)
+    report = response.context["report"]
+    assert report.exact is False
+    assert {k: s for k, _l, s in report.headlines}["jobs"] == 15
+    routes = {k: s for k, _l, _b, s in report.routes}
+    assert routes["jobs_direct"] == 10 and routes["jobs_visit"] == SMALL
+    estimates = {k: s for k, _l, s in report.estimates}
+    # From the outflow as shown (10), and an average over 12 people.
+    assert estimates["benefit_saved"] == "€ 168.000"
+    assert estimates["average_days_to_work"] == 50
+    assert "naar beneden afgerond" in response.text  # the legend says how numbers are rounded
+    csv_export = get(client, alderman, "dashboard:export", params, kwargs={"fmt": "csv"})
+    assert ";12\r\n" not in csv_export.content.decode("utf-8-sig")
 
 
 def test_invalid_period_shows_a_dutch_error_and_this_year(client, coordinator, figures):
@@ -194,11 +229,11 @@ def test_printable_report(client, alderman, figures):
     assert "Gemeenten vergeleken" in response.text
 
 
-def test_own_figure_hidden_to_protect_the_rest_of_the_region_stays_hidden_everywhere(
+def test_rounding_keeps_the_rest_of_the_region_from_being_worked_out(
     client, alderman, heusden, waalwijk
 ):
     now = datetime.datetime.now(datetime.UTC)
-    # Heusden 10 jobs, Waalwijk 2: region 12 next to Heusden 10 would give Waalwijk's 2 away.
+    # Heusden 10 jobs, Waalwijk 2: exact, region 12 next to Heusden 10 would give Waalwijk's 2 away.
     DailyFigures.objects.create(
         municipality=heusden, day=datetime.date(2026, 2, 3), jobs_direct=6, rolled_up_at=now
     )
@@ -210,20 +245,22 @@ def test_own_figure_hidden_to_protect_the_rest_of_the_region_stays_hidden_everyw
     )
     params = {"start": "2026-01", "end": "2026-06"}
     region = get(client, alderman, params=params).context["report"]
-    assert dict(region.comparison)["Heusden"]["jobs"] == "x"
-    assert dict(region.comparison)["Regio (alle gemeenten)"]["jobs"] == 12
+    # Region 12 and Heusden 10 both show as 10: the other municipalities' 2 is anything from
+    # 0 to 4, so Heusden's own figure need not be hidden (no "x" any more).
+    assert dict(region.comparison)["Heusden"]["jobs"] == 10
+    assert dict(region.comparison)["Regio (alle gemeenten)"]["jobs"] == 10
 
     own = get(client, alderman, params={**params, "area": "GM0797"}).context["report"]
     headlines = {k: s for k, _l, s in own.headlines}
-    assert headlines["jobs"] == headlines["jobs_since_start"] == "x"
-    assert {k: s for k, _l, _r, s in own.funnel}["jobs"] == "x"
+    assert headlines["jobs"] == headlines["jobs_since_start"] == 10
+    assert {k: s for k, _l, _r, s in own.funnel}["jobs"] == 10
     assert {k: s for k, _l, _r, s in own.routes} == {
-        "jobs_visit": "x",
+        "jobs_visit": SMALL,
         "jobs_placement": 0,
         "jobs_buddy": 0,
         "jobs_referral": 0,
-        "jobs_direct": "x",
+        "jobs_direct": 5,
     }
-    assert own.routes_total == "x"
-    assert [cells["jobs"] for _m, cells in own.trend] == [0, "x", "x", 0, 0, 0]
-    assert own.trend_totals["jobs"] == "x"
+    assert own.routes_total == 10
+    assert [cells["jobs"] for _m, cells in own.trend] == [0, 5, SMALL, 0, 0, 0]
+    assert own.trend_totals["jobs"] == 10

@@ -1,11 +1,12 @@
 import pytest
 
-from .factories import EmployerFactory, VisitFactory
+from tests.employers.factories import EmployerFactory
+from tests.visits.factories import VisitFactory
 
 
 @pytest.fixture
 def employer(heusden):
-    return EmployerFactory(municipality=heusden)
+    return EmployerFactory(municipality=heusden, bakery=True)
 
 
 @pytest.fixture

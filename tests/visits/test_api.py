@@ -3,23 +3,18 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from tests.employers.factories import EmployerContactFactory, EmployerFactory
+from tests.jobseekers.factories import JobSeekerFactory
+from tests.visits.factories import VisitFactory
 from visits import services
 from visits.models import Visit, VisitSignUp
-
-from .factories import (
-    EmployerContactFactory,
-    EmployerFactory,
-    JobSeekerFactory,
-    VisitFactory,
-    jobseeker_with_consent,
-)
 
 URL = "/api/v1/visits/"
 
 
 @pytest.fixture
 def visit_with_people(visit, caseworker_heusden):
-    js = jobseeker_with_consent(first_name="Fenna", last_name="Voorbeeld")
+    js = JobSeekerFactory(joins_visits=True, first_name="Fenna", last_name="Voorbeeld")
     services.visit_jobseeker_sign_up(visit=visit, jobseeker=js, signed_up_by=caseworker_heusden)
     return visit
 
@@ -72,7 +67,7 @@ def test_api_list_query_count_is_constant(
         for _ in range(n):
             v = VisitFactory(employer=employer)
             v.staff.create(user=alderman)
-            v.signups.create(jobseeker=jobseeker_with_consent())
+            v.signups.create(jobseeker=JobSeekerFactory(joins_visits=True))
 
     client.force_login(coordinator)
     add(1)
@@ -129,14 +124,14 @@ def test_api_sign_up_consent_capacity_and_region(client, caseworker_heusden, vis
     no_consent = JobSeekerFactory()
     response = client.post(url, {"jobseeker": no_consent.pk}, content_type="application/json")
     assert response.status_code == 400 and "toestemming" in str(response.json()["jobseeker"])
-    outside = jobseeker_with_consent(municipality=waalwijk)
+    outside = JobSeekerFactory(joins_visits=True, municipality=waalwijk)
     response = client.post(url, {"jobseeker": outside.pk}, content_type="application/json")
     assert response.status_code == 400
-    ok = jobseeker_with_consent()
+    ok = JobSeekerFactory(joins_visits=True)
     response = client.post(url, {"jobseeker": ok.pk}, content_type="application/json")
     assert response.status_code == 201
     response = client.post(
-        url, {"jobseeker": jobseeker_with_consent().pk}, content_type="application/json"
+        url, {"jobseeker": JobSeekerFactory(joins_visits=True).pk}, content_type="application/json"
     )
     assert response.status_code == 400 and "vol" in str(response.json()["jobseeker"])
     assert list(VisitSignUp.objects.values_list("jobseeker", flat=True)) == [ok.pk]
@@ -155,7 +150,7 @@ def test_api_cannot_touch_visits_of_another_region(client, caseworker_waalwijk, 
     assert (
         client.post(
             f"{URL}{visit.pk}/jobseekers/",
-            {"jobseeker": jobseeker_with_consent().pk},
+            {"jobseeker": JobSeekerFactory(joins_visits=True).pk},
             content_type="application/json",
         ).status_code
         == 404

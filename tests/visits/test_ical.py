@@ -5,9 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from tests.visits.factories import VisitFactory
 from visits import services
-
-from .factories import VisitFactory
 
 AMS = zoneinfo.ZoneInfo("Europe/Amsterdam")
 

@@ -5,9 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from baanbrekers.models import FollowUp
+from tests.employers.factories import EmployerContactFactory, EmployerFactory
+from tests.jobseekers.factories import JobSeekerFactory
+from tests.visits.factories import VisitFactory
 from visits.models import Click, Visit, VisitReport, VisitSignUp
-
-from .factories import EmployerContactFactory, EmployerFactory, VisitFactory, jobseeker_with_consent
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def test_alderman_does_not_open_a_visit_he_does_not_join(client, alderman, emplo
 def test_alderman_sees_no_job_seeker_names(client, alderman, visit, caseworker_heusden):
     from visits import services
 
-    js = jobseeker_with_consent(first_name="Geheim", last_name="Persoon")
+    js = JobSeekerFactory(joins_visits=True, first_name="Geheim", last_name="Persoon")
     services.visit_jobseeker_sign_up(visit=visit, jobseeker=js, signed_up_by=caseworker_heusden)
     client.force_login(alderman)
     for name, count_text in [
@@ -94,14 +95,14 @@ def test_anonymous_is_sent_to_login(client, visit):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_visits_for_employer_contact_helper(employer_contact_a, employer_contact_b, visit):
-    from visits.access import visits_for_employer_contact
+def test_employer_contact_sees_own_company_visits(employer_contact_a, employer_contact_b, visit):
+    from visits.models import Visit
 
     EmployerContactFactory(employer=visit.employer, user=employer_contact_a)
     EmployerContactFactory(user=employer_contact_b)
     VisitFactory()  # another company
-    assert list(visits_for_employer_contact(employer_contact_a)) == [visit]
-    assert list(visits_for_employer_contact(employer_contact_b)) == []
+    assert list(Visit.objects.visible_to(employer_contact_a)) == [visit]
+    assert list(Visit.objects.visible_to(employer_contact_b)) == []
 
 
 # --- Agenda ---------------------------------------------------------------------------------
@@ -128,7 +129,7 @@ def test_agenda_query_count_is_constant(
         client.get(url, {"view": view, "date": day.isoformat()})
     for visit in _visits_on(day, employer, 20):
         visit.staff.create(user=alderman)
-        visit.signups.create(jobseeker=jobseeker_with_consent())
+        visit.signups.create(jobseeker=JobSeekerFactory(joins_visits=True))
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url, {"view": view, "date": day.isoformat()})
     assert response.content.decode().count(employer.trade_name) == 22
@@ -212,7 +213,7 @@ def test_plan_form_keeps_input_and_explains_errors(client, caseworker_heusden, e
 def test_htmx_sign_up_and_the_full_message(client, caseworker_heusden, visit):
     visit.capacity = 1
     visit.save()
-    first, second = jobseeker_with_consent(), jobseeker_with_consent()
+    first, second = JobSeekerFactory(joins_visits=True), JobSeekerFactory(joins_visits=True)
     client.force_login(caseworker_heusden)
     url = reverse("visits:signup_add", args=[visit.pk])
     response = client.post(url, {"jobseeker": first.pk}, HTTP_HX_REQUEST="true")
@@ -225,7 +226,6 @@ def test_htmx_sign_up_and_the_full_message(client, caseworker_heusden, visit):
 
 
 def test_sign_up_without_consent_is_refused_with_a_message(client, caseworker_heusden, visit):
-    from .factories import JobSeekerFactory
 
     js = JobSeekerFactory()
     client.force_login(caseworker_heusden)
@@ -238,7 +238,7 @@ def test_sign_up_without_consent_is_refused_with_a_message(client, caseworker_he
 
 
 def test_cannot_sign_up_someone_outside_the_region(client, caseworker_heusden, visit, waalwijk):
-    js = jobseeker_with_consent(municipality=waalwijk)
+    js = JobSeekerFactory(joins_visits=True, municipality=waalwijk)
     client.force_login(caseworker_heusden)
     client.post(reverse("visits:signup_add", args=[visit.pk]), {"jobseeker": js.pk})
     assert not VisitSignUp.objects.exists()
@@ -249,7 +249,7 @@ def test_suggestions_are_shown_with_reasons(client, caseworker_heusden, visit):
 
     (baking,) = skills_from_names(["bakken"])
     visit.employer.valued_skills.add(baking)
-    js = jobseeker_with_consent(first_name="Bakker")
+    js = JobSeekerFactory(joins_visits=True, first_name="Bakker")
     js.interests.add(baking)
     client.force_login(caseworker_heusden)
     body = client.get(reverse("visits:signups", args=[visit.pk])).content.decode()
@@ -260,7 +260,7 @@ def test_suggestions_are_shown_with_reasons(client, caseworker_heusden, visit):
 def test_report_form_saves_report_click_and_follow_ups(client, caseworker_heusden, visit):
     from visits import services
 
-    anna = jobseeker_with_consent()
+    anna = JobSeekerFactory(joins_visits=True)
     services.visit_jobseeker_sign_up(visit=visit, jobseeker=anna, signed_up_by=caseworker_heusden)
     visit.starts_at = timezone.now() - datetime.timedelta(hours=2)
     visit.save()
@@ -331,7 +331,7 @@ def test_concurrent_sign_up_requests_never_overfill_and_losers_get_a_message(
     from django.test import Client
 
     visit = VisitFactory(employer__municipality=heusden, capacity=2)
-    jobseekers = [jobseeker_with_consent() for _ in range(6)]
+    jobseekers = [JobSeekerFactory(joins_visits=True) for _ in range(6)]
     users = [caseworker_heusden, caseworker_heusden_2]
     clients = []
     for i in range(len(jobseekers)):
@@ -371,7 +371,9 @@ def test_edit_refuses_a_capacity_below_the_sign_ups_next_to_the_field(
 
     for _ in range(2):
         services.visit_jobseeker_sign_up(
-            visit=visit, jobseeker=jobseeker_with_consent(), signed_up_by=caseworker_heusden
+            visit=visit,
+            jobseeker=JobSeekerFactory(joins_visits=True),
+            signed_up_by=caseworker_heusden,
         )
     client.force_login(caseworker_heusden)
     local = timezone.localtime(visit.starts_at)
@@ -412,7 +414,7 @@ def test_alderman_cannot_cancel_or_sign_up(client, alderman, visit):
 
     client.force_login(alderman)
     assert client.post(reverse("visits:cancel", args=[visit.pk])).status_code == 404
-    js = jobseeker_with_consent()
+    js = JobSeekerFactory(joins_visits=True)
     response = client.post(reverse("visits:signup_add", args=[visit.pk]), {"jobseeker": js.pk})
     assert response.status_code == 404
     visit.refresh_from_db()
@@ -430,8 +432,8 @@ def visit_with_someone_of_waalwijk(
     and clicked with the company."""
     from visits import services
 
-    fatima = jobseeker_with_consent(
-        municipality=waalwijk, first_name="Fatima", last_name="Verborgenhuis"
+    fatima = JobSeekerFactory(
+        joins_visits=True, municipality=waalwijk, first_name="Fatima", last_name="Verborgenhuis"
     )
     services.visit_jobseeker_sign_up(
         visit=waalwijk_visit, jobseeker=fatima, signed_up_by=caseworker_waalwijk

@@ -1,10 +1,10 @@
 import datetime
 
 from baanbrekers.services import skills_from_names
+from tests.employers.factories import OpeningFactory
+from tests.jobseekers.factories import JobSeekerFactory
 from visits import services
 from visits.selectors import agenda_range, visit_suggestions
-
-from .factories import JobSeekerFactory, OpeningFactory, jobseeker_with_consent
 
 
 def test_suggestions_rank_by_fit_and_distance_with_reasons(visit, caseworker_heusden, waalwijk):
@@ -14,21 +14,27 @@ def test_suggestions_rank_by_fit_and_distance_with_reasons(visit, caseworker_heu
     visit.employer.story_culture = "Wij koken elke vrijdag samen."
     visit.employer.save()
 
-    skilled = jobseeker_with_consent(first_name="Skilled", postcode="5211 AB")  # ~7 km
+    skilled = JobSeekerFactory(joins_visits=True, first_name="Skilled", postcode="5211 AB")  # ~7 km
     skilled.skills.add(baking, welding)
-    hobbyist = jobseeker_with_consent(first_name="Hobbyist", postcode="5261 AB")  # ~8 km
+    hobbyist = JobSeekerFactory(
+        joins_visits=True, first_name="Hobbyist", postcode="5261 AB"
+    )  # ~8 km
     hobbyist.interests.add(baking)
-    story_fit = jobseeker_with_consent(first_name="Storyfit", postcode="5251 CD")
+    story_fit = JobSeekerFactory(joins_visits=True, first_name="Storyfit", postcode="5251 CD")
     story_fit.interests.add(cooking)
-    too_far = jobseeker_with_consent(first_name="Far", postcode="9711 AB", max_travel_km=30)
+    too_far = JobSeekerFactory(
+        joins_visits=True, first_name="Far", postcode="9711 AB", max_travel_km=30
+    )
     too_far.skills.add(baking)
     no_consent = JobSeekerFactory(first_name="Noconsent")
     no_consent.skills.add(baking)
-    other_region = jobseeker_with_consent(first_name="Elsewhere", municipality=waalwijk)
+    other_region = JobSeekerFactory(
+        joins_visits=True, first_name="Elsewhere", municipality=waalwijk
+    )
     other_region.skills.add(baking)
-    unrelated = jobseeker_with_consent(first_name="Unrelated")
+    unrelated = JobSeekerFactory(joins_visits=True, first_name="Unrelated")
     unrelated.skills.add(*skills_from_names(["boekhouden"]))
-    signed_up = jobseeker_with_consent(first_name="Already")
+    signed_up = JobSeekerFactory(joins_visits=True, first_name="Already")
     signed_up.skills.add(baking)
     services.visit_jobseeker_sign_up(
         visit=visit, jobseeker=signed_up, signed_up_by=caseworker_heusden
@@ -48,7 +54,7 @@ def test_no_suggestions_when_the_company_asks_for_nothing_known(visit, caseworke
     visit.employer.save()
     visit.employer.sector = None
     visit.employer.save()
-    jobseeker_with_consent().skills.add(*skills_from_names(["bakken"]))
+    JobSeekerFactory(joins_visits=True).skills.add(*skills_from_names(["bakken"]))
     assert visit_suggestions(visit=visit, user=caseworker_heusden) == []
 
 

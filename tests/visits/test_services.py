@@ -8,17 +8,13 @@ from django.utils import timezone
 
 from baanbrekers.models import FollowUp
 from employers.models import Employer
+from jobseekers.models import ConsentKind
+from tests.employers.factories import EmployerContactFactory
+from tests.jobseekers.factories import ConsentFactory, JobSeekerFactory
+from tests.visits.factories import VisitFactory
 from visits import services
 from visits.models import Click, VisitAction, VisitReport, VisitSignUp, VisitStatus
 from visits.services import ActionInput, ClickInput, VisitError
-
-from .factories import (
-    ConsentFactory,
-    EmployerContactFactory,
-    JobSeekerFactory,
-    VisitFactory,
-    jobseeker_with_consent,
-)
 
 
 def test_planning_without_place_uses_the_employer_address_and_the_planner_joins(
@@ -55,15 +51,22 @@ def test_sign_up_requires_a_valid_join_visits_consent(visit, caseworker_heusden)
     expired = JobSeekerFactory()
     ConsentFactory(
         jobseeker=expired,
+        kind=ConsentKind.JOIN_VISITS,
         given_on=timezone.localdate() - datetime.timedelta(days=400),
         valid_until=timezone.localdate() - datetime.timedelta(days=1),
     )
     other_kind = JobSeekerFactory()
     ConsentFactory(jobseeker=other_kind, kind="share_profile")
     withdrawn = JobSeekerFactory()
-    ConsentFactory(jobseeker=withdrawn, withdrawn_on=timezone.localdate())
+    ConsentFactory(
+        jobseeker=withdrawn, kind=ConsentKind.JOIN_VISITS, withdrawn_on=timezone.localdate()
+    )
     ends_before_visit = JobSeekerFactory()
-    ConsentFactory(jobseeker=ends_before_visit, valid_until=timezone.localdate())
+    ConsentFactory(
+        jobseeker=ends_before_visit,
+        kind=ConsentKind.JOIN_VISITS,
+        valid_until=timezone.localdate(),
+    )
     for jobseeker in (nobody_asked, expired, other_kind, withdrawn, ends_before_visit):
         with pytest.raises(VisitError, match="toestemming|consent"):
             services.visit_jobseeker_sign_up(
@@ -71,7 +74,7 @@ def test_sign_up_requires_a_valid_join_visits_consent(visit, caseworker_heusden)
             )
     assert not VisitSignUp.objects.exists()
 
-    ok = jobseeker_with_consent()
+    ok = JobSeekerFactory(joins_visits=True)
     services.visit_jobseeker_sign_up(visit=visit, jobseeker=ok, signed_up_by=caseworker_heusden)
     assert list(visit.signups.values_list("jobseeker", flat=True)) == [ok.pk]
 
@@ -79,7 +82,7 @@ def test_sign_up_requires_a_valid_join_visits_consent(visit, caseworker_heusden)
 def test_sign_up_refuses_beyond_capacity_and_twice(visit, caseworker_heusden):
     visit.capacity = 1
     visit.save()
-    first, second = jobseeker_with_consent(), jobseeker_with_consent()
+    first, second = JobSeekerFactory(joins_visits=True), JobSeekerFactory(joins_visits=True)
     services.visit_jobseeker_sign_up(visit=visit, jobseeker=first, signed_up_by=caseworker_heusden)
     with pytest.raises(VisitError):
         services.visit_jobseeker_sign_up(
@@ -94,7 +97,9 @@ def test_sign_up_refuses_beyond_capacity_and_twice(visit, caseworker_heusden):
 def test_capacity_cannot_be_lowered_below_the_sign_ups(visit, caseworker_heusden):
     for _ in range(2):
         services.visit_jobseeker_sign_up(
-            visit=visit, jobseeker=jobseeker_with_consent(), signed_up_by=caseworker_heusden
+            visit=visit,
+            jobseeker=JobSeekerFactory(joins_visits=True),
+            signed_up_by=caseworker_heusden,
         )
     with pytest.raises(VisitError):
         services.visit_update(visit=visit, changed_by=caseworker_heusden, capacity=1)
@@ -106,7 +111,7 @@ def test_concurrent_sign_ups_never_exceed_capacity(heusden, caseworker_heusden):
     """Eight caseworker requests at the same moment for three places, each in its own
     connection: exactly three succeed, the others get the 'full' message."""
     visit = VisitFactory(employer__municipality=heusden, capacity=3)
-    jobseekers = [jobseeker_with_consent() for _ in range(8)]
+    jobseekers = [JobSeekerFactory(joins_visits=True) for _ in range(8)]
     barrier = threading.Barrier(len(jobseekers))
     results: list[str] = []
     lock = threading.Lock()
@@ -137,7 +142,7 @@ def test_concurrent_sign_ups_never_exceed_capacity(heusden, caseworker_heusden):
 
 
 def _past_visit_with_signups(visit, caseworker, n=2):
-    jobseekers = [jobseeker_with_consent(caseworker=caseworker) for _ in range(n)]
+    jobseekers = [JobSeekerFactory(joins_visits=True, caseworker=caseworker) for _ in range(n)]
     for js in jobseekers:
         services.visit_jobseeker_sign_up(visit=visit, jobseeker=js, signed_up_by=caseworker)
     visit.starts_at = timezone.now() - datetime.timedelta(hours=3)
@@ -218,7 +223,7 @@ def test_follow_ups_roll_back_with_the_report(visit, caseworker_heusden):
 
 def test_click_only_for_a_job_seeker_who_signed_up(visit, caseworker_heusden):
     _past_visit_with_signups(visit, caseworker_heusden, n=1)
-    stranger = jobseeker_with_consent()
+    stranger = JobSeekerFactory(joins_visits=True)
     with pytest.raises(VisitError):
         services.visit_report_save(
             visit=visit,
@@ -264,5 +269,7 @@ def test_cancel_only_planned(visit, caseworker_heusden):
         services.visit_cancel(visit=visit, cancelled_by=caseworker_heusden)
     with pytest.raises(VisitError):
         services.visit_jobseeker_sign_up(
-            visit=visit, jobseeker=jobseeker_with_consent(), signed_up_by=caseworker_heusden
+            visit=visit,
+            jobseeker=JobSeekerFactory(joins_visits=True),
+            signed_up_by=caseworker_heusden,
         )

@@ -3,11 +3,10 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from baanbrekers.access import scope_to_municipalities
 from employers.models import Employer, EmployerContact
 from jobseekers.models import JobSeeker
 
-from ..access import sees_jobseeker_names, visible_jobseekers
+from ..access import sees_jobseeker_names
 from ..models import Click, Visit, VisitAction, VisitSignUp, VisitStaff
 
 
@@ -88,9 +87,7 @@ class VisitSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["employer"].queryset = scope_to_municipalities(
-                Employer.objects.all(), request.user
-            )
+            self.fields["employer"].queryset = Employer.objects.visible_to(request.user)
             self.fields["host"].queryset = EmployerContact.objects.filter(
                 employer__in=self.fields["employer"].queryset
             )
@@ -124,4 +121,4 @@ class SignUpSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["jobseeker"].queryset = visible_jobseekers(request.user)
+            self.fields["jobseeker"].queryset = JobSeeker.objects.visible_to(request.user)

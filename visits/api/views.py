@@ -3,31 +3,25 @@
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from baanbrekers.api.permissions import VisibleToMixin
+
 from .. import services
-from ..access import can_manage_visits, visible_visits
-from ..models import VisitSignUp, VisitStaff
+from ..models import Visit, VisitSignUp, VisitStaff
 from .serializers import SignUpSerializer, VisitSerializer
 
 
-class IsStaffRole(permissions.BasePermission):
-    """Caseworkers, coordinators and aldermen; writes for the back office only."""
-
-    def has_permission(self, request, view):
-        user = request.user
-        if not (user.is_authenticated and (user.is_staff_role or user.is_superuser)):
-            return False
-        return request.method in permissions.SAFE_METHODS or can_manage_visits(user)
-
-
+# VisitError is the visits services' own refusal (not a django ValidationError), so it is
+# translated here rather than by the project's exception handler.
 def _as_validation_error(exc: services.VisitError, default_field: str = "non_field_errors"):
     return serializers.ValidationError({exc.field or default_field: [exc.message]})
 
 
 class VisitViewSet(
+    VisibleToMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -37,11 +31,16 @@ class VisitViewSet(
     """Company visits the user may see, with staff attendees, job seekers, clicks and actions."""
 
     serializer_class = VisitSerializer
-    permission_classes = [IsStaffRole]
+    # Caseworkers, coordinators and aldermen read; writes are the back office's. Employer
+    # contacts see their company's visits in the portal, not here.
+    read_if = "has_staff_role"
+    write_if = "works_in_back_office"
+    queryset = Visit.objects.all()
 
     def get_queryset(self):
         return (
-            visible_visits(self.request.user)
+            super()
+            .get_queryset()
             .select_related("employer__municipality")
             .annotate(jobseeker_count=Count("signups", distinct=True))
             .prefetch_related(

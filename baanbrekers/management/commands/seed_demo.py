@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from baanbrekers.demo import DEMO_USERS, DemoContext
+from baanbrekers.demo import DEMO_USERS, DemoContext, seed_followups
 
 
 class Command(BaseCommand):
@@ -37,6 +37,8 @@ class Command(BaseCommand):
                 if find_spec(module_name) is None:
                     continue
                 import_module(module_name).seed(ctx)
+            # Last, once every app's data is there: the follow-ups the rules want for it.
+            seed_followups(ctx)
         for line in ctx.log:
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at /accounts/login/ with:"))

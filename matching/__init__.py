@@ -1,0 +1,28 @@
+"""Matching, explained: one engine for every question "who fits whom".
+
+It answers, with the same scoring and the same words:
+- which job seekers fit an opening (the pipeline's ranking, ``ranking.rank_jobseekers_for_opening``);
+- which job seekers are worth inviting to a company visit (``ranking.rank_jobseekers_to_invite``);
+- which openings and which companies fit a job seeker (``rank_openings_for_jobseeker``,
+  ``rank_employers_to_visit``).
+
+How it works, in two steps so that it stays fast at national scale:
+
+1. The database filters (``ranking``). Only job seekers who are looking for work, have the
+   consent the question needs, enough hours, a fitting step of the participation ladder and live
+   within *their own* maximum travel distance of the work place come back, each with their skill
+   ids. Distance is tested on the first four digits of the postcode against the offline postcode
+   table (``baanbrekers.geo``), in distance bands, and made exact in Python afterwards.
+2. Python drops those without any skill or interest that touches the company, and scores the rest
+   (``scoring``): competences sought (a skill counts fully, a hobby for less), competences the
+   employer values, skills named in its story, and *themes* shared with the company (``themes``:
+   a cook who tinkers with mopeds has the theme "technical" through a hobby; a technical company
+   has it through its story and competences), plus nearness. Only the top of the list is
+   explained, as one line for the pipeline ("koken, sleutelen aan brommers (hobby) → techniek;
+   6 km; 24 uur beschikbaar") or as a list of reasons for a visit invitation.
+
+The engine decides fit, never visibility: callers pass querysets of what the user may see. Data
+from higher layers (a "click" during a visit) is passed in by the caller. Weights and distance
+bands live in ``weights``. ``benchmarks/matching.py`` measures both steps against 100,000
+synthetic job seekers.
+"""

@@ -1,0 +1,421 @@
+"""Ranking: who fits an opening, whom to invite to a company visit, which openings and companies
+fit a job seeker. Every question goes through the same candidate search and the same scorer.
+
+The engine decides fit, never visibility: callers pass querysets that hold only what the user
+may see (``base``, ``openings``, ``employers``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection, transaction
+from django.db.models import BooleanField, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf, Substr
+
+from baanbrekers import geo
+from employers.models import Employer, EmployerStatus, Opening, OpeningStatus
+from jobseekers.models import ConsentKind, JobSeeker
+
+from .scoring import (
+    CompanyProfile,
+    Fit,
+    company_profile,
+    employer_profile,
+    relevant_skill_ids,
+    score_profile,
+    skill_names,
+)
+from .weights import (
+    ALL_LADDER_STEPS,
+    DISTANCE_BANDS_KM,
+    LADDER_STEPS_BY_KIND,
+    MAX_SEARCH_KM,
+    MIN_VISIT_SCORE,
+)
+
+_FOUR_DIGITS = re.compile(r"[1-9][0-9]{3}")
+
+
+@dataclass
+class Match:
+    """One ranked result: a job seeker for an opening or a visit, or an opening/employer for a
+    job seeker. ``explanation``, ``reasons`` and ``gap`` are rendered from the fit when read."""
+
+    score: int
+    distance_km: float | None
+    fit: Fit | None = None
+    hours_available: int | None = None
+    jobseeker: JobSeeker | None = None
+    opening: Opening | None = None
+    employer: Employer | None = None
+    already_proposed: bool = False
+
+    @property
+    def jobseeker_id(self) -> int | None:
+        return self.jobseeker.pk if self.jobseeker else None
+
+    @property
+    def explanation(self) -> str:
+        return self.fit.explanation() if self.fit else ""
+
+    @property
+    def reasons(self) -> list[str]:
+        return self.fit.reasons() if self.fit else []
+
+    @property
+    def gap(self) -> list[str]:
+        return self.fit.gap if self.fit else []
+
+
+@dataclass(frozen=True)
+class Search:
+    """Whom to consider, from the caller's own inputs (an opening's or a visit's)."""
+
+    work_postcode: str
+    consent: str  # the kind of consent people must have given, in force today
+    consent_until: datetime.date | None = None  # ... and still in force on this day
+    min_hours: int | None = None
+    ladder_steps: Collection[int] = ALL_LADDER_STEPS
+    # A visit keeps people whose distance cannot be known (ranked after the rest); an opening
+    # needs a known distance.
+    keep_unknown_distance: bool = False
+    # The pipeline names the hours a person has; a visit does not ask for any.
+    show_hours: bool = False
+
+
+# --- Step 1: the database filters --------------------------------------------------------------
+
+
+def _any_of(field_name: str, codes: list[str]) -> Func:
+    """``field = ANY('{5141,5142,...}'::text[])`` for postcode areas.
+
+    The array is written into the SQL as a constant, not sent as thousands of parameters:
+    PostgreSQL hashes a constant array once (a parameter array is searched row by row), and
+    Django does not have to compile thousands of placeholders. Safe because every code comes
+    from our own table and is checked to be exactly four digits.
+    """
+    if not all(_FOUR_DIGITS.fullmatch(c) for c in codes):
+        raise ValueError("postcode areas must be four digits")
+    literal = "'{" + ",".join(codes) + "}'::text[]"
+    return Func(
+        F(field_name),
+        template=f"(%(expressions)s = ANY({literal}))",
+        output_field=BooleanField(),
+    )
+
+
+def _distance_q(
+    work_postcode: str, *, keep_unknown: bool = False, field_name: str = "pc4"
+) -> Q | None:
+    """Q for 'lives within their own travel distance' at band precision. None when nobody can
+    be near (unknown work place), unless unknown distances are kept."""
+    near = geo.areas_within_km(work_postcode, MAX_SEARCH_KM)
+    if not near:
+        return Q() if keep_unknown else None
+    condition = Q()
+    edges = DISTANCE_BANDS_KM
+    for low, high in zip(edges, edges[1:], strict=False):
+        codes = [c for c, d in near.items() if (low < d <= high) or (low == 0 and d == 0)]
+        if codes:
+            condition |= Q(_any_of(field_name, codes), max_travel_km__gte=low)
+    if keep_unknown:
+        condition |= ~Q(_any_of(field_name, sorted(geo.areas())))
+    return condition
+
+
+def _candidate_rows(search: Search, company: CompanyProfile, base: QuerySet | None):
+    """The people worth scoring as value rows, and the skill ids that make someone relevant."""
+    qs = (
+        (base if base is not None else JobSeeker.objects.all())
+        .looking_for_work()
+        .filter(ladder_step__in=list(search.ladder_steps))
+    )
+    if search.min_hours:
+        qs = qs.filter(hours_available__gte=search.min_hours)
+    qs = qs.annotate(pc4=Substr("postcode", 1, 4))
+    distance = _distance_q(search.work_postcode, keep_unknown=search.keep_unknown_distance)
+    if distance is None:
+        return qs.none(), set()
+    qs = qs.filter(distance)
+    relevant = relevant_skill_ids(company)
+    if not relevant:
+        return qs.none(), set()
+    skills_through = JobSeeker.skills.through
+    interests_through = JobSeeker.interests.through
+    # The consent test is a column, not a WHERE EXISTS: PostgreSQL would turn the latter into a
+    # hash join over every consent in the country; as a column it is one index lookup per row
+    # that passed the cheap filters above. Rows without consent are dropped right after.
+    qs = (
+        qs.with_consent_flag(search.consent, until=search.consent_until, name="consents_now")
+        .annotate(
+            skill_ids=ArraySubquery(
+                skills_through.objects.filter(jobseeker_id=OuterRef("pk")).values("skill_id")
+            ),
+            interest_ids=ArraySubquery(
+                interests_through.objects.filter(jobseeker_id=OuterRef("pk")).values("skill_id")
+            ),
+        )
+        .values_list(
+            "pk",
+            "pc4",
+            "max_travel_km",
+            "hours_available",
+            "skill_ids",
+            "interest_ids",
+            "consents_now",
+            "last_name",
+        )
+    )
+    return qs.order_by(), relevant
+
+
+def _opening_search(opening: Opening) -> Search:
+    return Search(
+        work_postcode=opening.work_postcode,
+        consent=ConsentKind.SHARE_PROFILE,
+        min_hours=opening.hours_per_week,
+        ladder_steps=LADDER_STEPS_BY_KIND.get(opening.kind, ALL_LADDER_STEPS),
+        show_hours=True,
+    )
+
+
+def candidates_for_opening(opening: Opening, base: QuerySet | None = None) -> QuerySet:
+    """Step 1 in SQL: the job seekers worth scoring for this opening, as value rows."""
+    company = company_profile(opening.employer, opening)
+    return _candidate_rows(_opening_search(opening), company, base)[0]
+
+
+# --- Step 2: score everyone left, explain the top ----------------------------------------------
+
+
+def rank_jobseekers(
+    *,
+    company: CompanyProfile,
+    search: Search,
+    base: QuerySet | None = None,
+    clicked: Collection[int] = frozenset(),
+    limit: int = 50,
+) -> list[Match]:
+    """The best-fitting job seekers for a company, best first, each with their fit.
+
+    A fixed number of queries whatever the number of people: the vocabulary for themes, the
+    candidates with their skill ids and consent, the skill names, the top people. ``clicked``
+    holds the job seekers who clicked with the company during a visit.
+    """
+    rows, relevant = _candidate_rows(search, company, base)
+    with transaction.atomic():
+        # The long postcode arrays make the planner's cost estimate high enough to switch on
+        # JIT compilation, which costs more than the whole query; off for this one statement.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        fetched = [row for row in rows if row[6] and relevant.intersection(row[4] + row[5])]
+    all_ids: set[int] = set(company.wanted)
+    for row in fetched:
+        all_ids.update(row[4])
+        all_ids.update(row[5])
+    names = skill_names(all_ids)
+    work_area = geo.area(search.work_postcode)
+    areas = geo.areas()
+    scored = []
+    for pk, pc4, max_travel, hours, skill_ids, interest_ids, _consent, last_name in fetched:
+        home = areas.get(pc4)
+        if home is None or work_area is None:
+            if not search.keep_unknown_distance:
+                continue
+            d = None
+        else:
+            d = geo.haversine_km(home.lat, home.lon, work_area.lat, work_area.lon)
+            if d > max_travel:
+                continue
+        fit = score_profile(
+            company=company,
+            skills=skill_ids,
+            interests=interest_ids,
+            names=names,
+            distance_km=d,
+            max_travel_km=max_travel,
+            hours=hours if search.show_hours else None,
+            clicked=pk in clicked,
+        )
+        scored.append((pk, last_name, Match(fit.score, d, fit, hours)))
+    # Unknown distances rank after known ones; at equal fit and distance, by name.
+    scored.sort(
+        key=lambda item: (
+            -item[2].score,
+            item[2].distance_km if item[2].distance_km is not None else float("inf"),
+            item[1],
+            item[0],
+        )
+    )
+    top = scored[:limit]
+    # Only the people shown are loaded as objects.
+    people = JobSeeker.objects.in_bulk([pk for pk, _name, _match in top])
+    for pk, _name, match in top:
+        match.jobseeker = people[pk]
+    return [match for _pk, _name, match in top]
+
+
+def rank_jobseekers_for_opening(
+    opening: Opening,
+    *,
+    base: QuerySet | None = None,
+    clicked: Collection[int] = frozenset(),
+    limit: int = 50,
+) -> list[Match]:
+    """The best-fitting job seekers for an opening, best first: active, consenting to share
+    their profile, enough hours, a fitting ladder step, within their own travel distance.
+
+    ``base`` narrows the people considered (the user's visible job seekers); ``clicked`` lifts
+    those who clicked with the company during a visit.
+    """
+    matches = rank_jobseekers(
+        company=company_profile(opening.employer, opening),
+        search=_opening_search(opening),
+        base=base,
+        clicked=clicked,
+        limit=limit,
+    )
+    proposed = set(
+        opening.proposals.filter(jobseeker_id__in=[m.jobseeker_id for m in matches]).values_list(
+            "jobseeker_id", flat=True
+        )
+    )
+    for match in matches:
+        match.opening = opening
+        match.already_proposed = match.jobseeker_id in proposed
+    return matches
+
+
+def rank_jobseekers_to_invite(
+    employer: Employer,
+    *,
+    on: datetime.date,
+    base: QuerySet | None = None,
+    clicked: Collection[int] = frozenset(),
+    limit: int = 10,
+) -> list[Match]:
+    """Job seekers worth inviting to a visit of the company on a day, best first, with reasons.
+
+    The same fit as for an opening, with the visit's own inputs: the company as a whole (what
+    its open openings seek, what it values, what its story says), a consent to join visits that
+    still holds on the day, no hours or ladder step asked, and people whose distance cannot be
+    known are kept (ranked after the rest).
+    """
+    search = Search(
+        work_postcode=employer.postcode,
+        consent=ConsentKind.JOIN_VISITS,
+        consent_until=on,
+        keep_unknown_distance=True,
+    )
+    matches = rank_jobseekers(
+        company=employer_profile(employer), search=search, base=base, clicked=clicked, limit=limit
+    )
+    for match in matches:
+        match.employer = employer
+    return matches
+
+
+# --- The other way round: openings and companies for a job seeker ------------------------------
+
+
+def rank_openings_for_jobseeker(
+    jobseeker: JobSeeker, *, openings: QuerySet | None = None, limit: int = 20
+) -> list[Match]:
+    """Open openings within the job seeker's travel distance that fit their hours and ladder
+    step, best first."""
+    near = geo.areas_within_km(jobseeker.postcode, jobseeker.max_travel_km)
+    if not near:
+        return []
+    kinds = [k for k, steps in LADDER_STEPS_BY_KIND.items() if jobseeker.ladder_step in steps]
+    qs = (openings if openings is not None else Opening.objects.all()).filter(
+        status=OpeningStatus.OPEN, kind__in=kinds
+    )
+    qs = qs.filter(
+        Q(hours_per_week__isnull=True) | Q(hours_per_week__lte=jobseeker.hours_available)
+    )
+    qs = qs.annotate(
+        work_pc4=Substr(
+            Coalesce(NullIf(F("location_postcode"), Value("")), F("employer__postcode")), 1, 4
+        )
+    ).filter(work_pc4__in=list(near))
+    qs = qs.select_related("employer", "employer__sector").prefetch_related(
+        "competences", "employer__valued_skills"
+    )
+    skills = set(jobseeker.skills.values_list("pk", flat=True))
+    interests = set(jobseeker.interests.values_list("pk", flat=True))
+    openings_list = list(qs[:500])
+    names = skill_names(
+        skills
+        | interests
+        | {s.pk for o in openings_list for s in o.competences.all()}
+        | {s.pk for o in openings_list for s in o.employer.valued_skills.all()}
+    )
+    proposed = set(jobseeker.proposals.values_list("opening_id", flat=True))
+    results = []
+    for opening in openings_list:
+        d = near.get(opening.work_pc4)
+        fit = score_profile(
+            company=company_profile(opening.employer, opening),
+            skills=skills,
+            interests=interests,
+            names=names,
+            distance_km=d,
+            max_travel_km=jobseeker.max_travel_km,
+        )
+        results.append(
+            Match(
+                fit.score,
+                d,
+                fit,
+                opening=opening,
+                employer=opening.employer,
+                already_proposed=opening.pk in proposed,
+            )
+        )
+    results.sort(key=lambda m: (-m.score, m.distance_km or 0))
+    return results[:limit]
+
+
+def rank_employers_to_visit(
+    jobseeker: JobSeeker, *, employers: QuerySet | None = None, limit: int = 10
+) -> list[Match]:
+    """Companies within reach whose story and valued competences fit the person: worth a visit,
+    whether or not they have an opening now."""
+    near = geo.areas_within_km(jobseeker.postcode, jobseeker.max_travel_km)
+    if not near:
+        return []
+    qs = (employers if employers is not None else Employer.objects.all()).exclude(
+        status=EmployerStatus.DORMANT
+    )
+    qs = (
+        qs.annotate(pc4=Substr("postcode", 1, 4))
+        .filter(pc4__in=list(near))
+        .select_related("sector")
+        .prefetch_related("valued_skills")
+    )
+    skills = set(jobseeker.skills.values_list("pk", flat=True))
+    interests = set(jobseeker.interests.values_list("pk", flat=True))
+    employers_list = list(qs[:500])
+    names = skill_names(
+        skills | interests | {s.pk for e in employers_list for s in e.valued_skills.all()}
+    )
+    results = []
+    for employer in employers_list:
+        d = near.get(employer.pc4)
+        fit = score_profile(
+            company=company_profile(employer),
+            skills=skills,
+            interests=interests,
+            names=names,
+            distance_km=d,
+            max_travel_km=jobseeker.max_travel_km,
+        )
+        if fit.score >= MIN_VISIT_SCORE:
+            results.append(Match(fit.score, d, fit, employer=employer))
+    results.sort(key=lambda m: (-m.score, m.distance_km or 0))
+    return results[:limit]
