@@ -1,10 +1,19 @@
 #!/usr/bin/env python
-import os
 import sys
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "baanbrekers.settings.dev")
+    from django.core.exceptions import ImproperlyConfigured
+
+    # No DJANGO_SETTINGS_MODULE means production settings unless DEBUG is on (`make run`,
+    # `make test` and the Makefile's checks set what they need); see baanbrekers.settings.entrypoint.
+    try:
+        # Importing the package loads the Celery app, which makes the same choice.
+        from baanbrekers.settings.entrypoint import settings_module_select
+
+        settings_module_select(command=sys.argv[1] if len(sys.argv) > 1 else "help")
+    except ImproperlyConfigured as error:
+        sys.exit(f"manage.py: {error}")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -27,6 +27,11 @@ def sees_all_municipalities(user: User) -> bool:
     return bool(is_signed_in(user) and user.is_coordinator)
 
 
+def is_coordinator(user: User) -> bool:
+    """Coordinators (and superusers): all municipalities, the admin, AVG exports."""
+    return bool(is_signed_in(user) and user.is_coordinator)
+
+
 def works_in_back_office(user: User) -> bool:
     """Caseworkers and coordinators: the people who keep the files."""
     return bool(is_signed_in(user) and (user.is_coordinator or user.role == Role.CASEWORKER))

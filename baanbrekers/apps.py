@@ -11,7 +11,7 @@ class BaanbrekersConfig(AppConfig):
     def ready(self):
         from allauth.mfa import signals as mfa_signals
 
-        from . import middleware
+        from . import middleware, pdf  # noqa: F401 (pdf registers its system check)
 
         def forget_mfa_check(sender, request, **kwargs):
             # The middleware remembers in the session that the user has an authenticator;

@@ -1,10 +1,12 @@
 """The Celery application. Configuration comes from Django settings (the CELERY_ names)."""
 
-import os
-
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "baanbrekers.settings.dev")
+from baanbrekers.settings.entrypoint import settings_module_select
+
+# Before the app is made: Celery's Django fixup reads DJANGO_SETTINGS_MODULE in the constructor.
+# Production settings unless DEBUG is on or the environment names a module (tests, the build).
+settings_module_select()
 
 app = Celery("baanbrekers")
 app.config_from_object("django.conf:settings", namespace="CELERY")

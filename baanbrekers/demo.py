@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from allauth.account.models import EmailAddress
 
 from .models import Municipality, Role, Team, User
+from .vocabulary import vocabulary_load
 
 MUNICIPALITIES = [
     ("GM0797", "Heusden"),
@@ -108,6 +109,9 @@ def seed(ctx: DemoContext) -> None:
             municipalities=[ctx.municipalities[c] for c in codes],
             teams=[teams[t] for t in team_names],
         )
+    # The base skills vocabulary (synonyms, broader terms, fields of work), before the apps'
+    # demo data types its words: what the migration loaded, plus anything added to the file since.
+    vocabulary_load()
 
 
 def seed_followups(ctx: DemoContext) -> None:

@@ -126,9 +126,26 @@ def demo_password() -> str:
     return path.read_text().strip()
 
 
+def site_url_for(address: str) -> str:
+    """The address runserver serves on, as links in mail should name it (settings.SITE_URL)."""
+    host, _, port = address.rpartition(":")
+    if not host:
+        host = "127.0.0.1"
+    # A wildcard address listens everywhere but cannot be followed from a mail.
+    if host in ("0.0.0.0", "[::]", "::"):
+        host = "127.0.0.1"
+    return f"http://{host}:{port}" if port else f"http://{host}"
+
+
 def run(args: argparse.Namespace) -> int:
+    # The development server: dev settings with DEBUG on (the Makefile sets both; importing this
+    # package already chose a settings module, see baanbrekers.settings.entrypoint).
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "baanbrekers.settings.dev")
+    if os.environ["DJANGO_SETTINGS_MODULE"] != "baanbrekers.settings.dev":
+        log(f"settings: {os.environ['DJANGO_SETTINGS_MODULE']} (`make run` uses the dev settings)")
     os.environ.setdefault("DEMO_PASSWORD", demo_password())
+    # Links in mail lead back to this server, whatever address it was given.
+    os.environ.setdefault("SITE_URL", site_url_for(args.address))
     with EmbeddedServers(prefer_local=False):
         manage("migrate", "--noinput")
         manage("seed_demo")

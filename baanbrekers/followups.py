@@ -42,12 +42,25 @@ Each domain app keeps its rules and kinds in ``<app>/followup_rules.py``. Lead t
 Related subjects. followup_related_register tells followups_reassign which other records'
 follow-ups move with a subject (a job seeker's consents, clicks, placements).
 
-How exactly-once sending holds: a worker claims one due row at a time with
-``SELECT ... FOR UPDATE SKIP LOCKED`` and, in that same transaction, writes the email to the
-outbox and marks the row sent. A worker killed mid-batch rolls back its open transaction, so the
-row is still pending and the next run takes it; two runs at once (beat firing twice) never take
-the same row. Delivery from the outbox to the mail server is a second step with the same claim
-pattern and a stable Message-ID.
+How exactly-once sending holds (followups_send_due, then outbox_deliver):
+
+1. A worker claims one due row at a time with ``SELECT ... FOR UPDATE SKIP LOCKED``, renders its
+   mail into the outbox and marks the row "sending", all in one transaction. A worker killed
+   here rolls back: the row is still pending and the next run takes it; two runs at once (beat
+   firing twice) never take the same row.
+2. Delivery claims one queued outbox email the same way and marks it "sending" *and commits*
+   before the message leaves; then it talks to the mail server outside any transaction; then
+   it marks the email and its follow-up "sent". The Message-ID is derived from the follow-up,
+   so it is the same on every attempt.
+3. An email still "sending" after ``settings.OUTBOX_SENDING_TIMEOUT`` belongs to a sender that
+   stopped between the claim and the last step: the mail server may or may not have it. It is
+   never sent again by itself; it and its follow-up become "uncertain" and show in the
+   coordinator's "Failed to send" tab, who resends it (same Message-ID) or marks it delivered.
+4. A send that cannot succeed fails at once with its reason (``FollowUp.failure``): no
+   recipient, an invalid address, the mail server's permanent (5xx) refusal. Transient trouble
+   (a template's data not there yet, the mail server down or answering 4xx) is retried with
+   backoff, at most MAX_ATTEMPTS times, then fails. A connection that breaks while the message
+   is being handed over is "uncertain" at once: nobody knows whether it arrived.
 
 Dates are calendar days in Europe/Amsterdam (``timezone.localdate``); rules turn a timestamp into
 a local date before any day arithmetic.
@@ -55,21 +68,47 @@ a local date before any day arithmetic.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
+import smtplib
+import socket
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
-from .models import FollowUp, FollowUpStatus, OutboxEmail, User
+from .models import (
+    FollowUp,
+    FollowUpStatus,
+    OutboxEmail,
+    OutboxStatus,
+    Role,
+    SendFailure,
+    User,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +131,10 @@ class FollowUpKind:
     email_template_prefix: str = ""
     email_context: EmailContext | None = None
     format_params: Callable[[dict], dict] | None = None
+    # What the to-do list's filter calls the kind; by default the title with "…" for its values.
+    label: object = ""
+    # An answer the to-do list offers on the row: followup -> (button text, url), or None.
+    action: Callable[[FollowUp], tuple[str, str] | None] | None = None
 
 
 _KINDS: dict[str, FollowUpKind] = {}
@@ -105,6 +148,8 @@ def followup_kind_register(
     email_template_prefix: str = "",
     email_context: EmailContext | None = None,
     format_params: Callable[[dict], dict] | None = None,
+    label="",
+    action: Callable[[FollowUp], tuple[str, str] | None] | None = None,
 ) -> FollowUpKind:
     """Registers (or re-registers: the last one wins, so a reload is harmless) a kind.
 
@@ -123,6 +168,8 @@ def followup_kind_register(
         email_template_prefix=email_template_prefix,
         email_context=email_context,
         format_params=format_params,
+        label=label,
+        action=action,
     )
     _KINDS[key] = kind
     return kind
@@ -218,12 +265,47 @@ def followup_schedule(
             "params": params,
             "title_text": title_text[:200],
             "body_text": body_text,
-            "assignee": assignee,
+            # Never without an owner: a row nobody owns is never read (followup_owner).
+            "assignee": assignee
+            if assignee is not None or recipient_email
+            else followup_owner(municipality=municipality),
             "recipient_email": recipient_email,
             "municipality": municipality,
         },
     )
     return followup
+
+
+def followup_owner(
+    *,
+    assignee: User | None = None,
+    relationship_owner: User | None = None,
+    caseworker: User | None = None,
+    municipality=None,
+) -> User | None:
+    """Who owns a follow-up: the one rule, asked by every rule and by followup_schedule.
+
+    The first active one of: the rule's own choice (who planned the visit, wrote the report),
+    the relationship owner (of the employer), the person's caseworker; else a coordinator of the
+    municipality (directly or through a team), else any coordinator — the one with the lowest
+    id, so the choice is stable. A deactivated account is passed over: nobody reads its mail.
+    None only when there is no active coordinator at all.
+    """
+    for candidate in (assignee, relationship_owner, caseworker):
+        if candidate is not None and candidate.is_active:
+            return candidate
+    coordinators = User.objects.filter(role=Role.COORDINATOR, is_active=True).order_by("id")
+    if municipality is not None:
+        local = (
+            coordinators.filter(
+                Q(municipalities=municipality) | Q(teams__municipalities=municipality)
+            )
+            .distinct()
+            .first()
+        )
+        if local is not None:
+            return local
+    return coordinators.first()
 
 
 # --- Rules -----------------------------------------------------------------------------------
@@ -420,9 +502,21 @@ def followup_rules_apply(
 # --- Sending ---------------------------------------------------------------------------------
 
 
+class PermanentSendError(Exception):
+    """A send that cannot succeed however often it is tried; fails the row at once."""
+
+    def __init__(self, failure: str, detail: str):
+        super().__init__(detail)
+        self.failure = failure
+
+
 def _next_attempt(attempts: int, now: datetime.datetime) -> datetime.datetime:
     # 2, 4, 8, 16 minutes: transient mail or template trouble gets time to clear.
     return now + datetime.timedelta(minutes=2**attempts)
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
 
 
 def followups_for_user(user: User) -> QuerySet[FollowUp]:
@@ -481,12 +575,29 @@ def _due(now: datetime.datetime) -> QuerySet[FollowUp]:
     )
 
 
-def followups_send_due(*, limit: int = 200, now: datetime.datetime | None = None) -> int:
-    """Sends (records in the outbox) up to ``limit`` due follow-ups; returns how many.
+def _recipient(followup: FollowUp) -> str:
+    recipient = followup.recipient_email or (followup.assignee.email if followup.assignee else "")
+    if not recipient:
+        raise PermanentSendError(
+            SendFailure.NO_RECIPIENT, "no recipient: neither an address nor an assignee"
+        )
+    try:
+        validate_email(recipient)
+    except ValidationError:
+        raise PermanentSendError(
+            SendFailure.INVALID_ADDRESS, f"invalid address: {recipient!r}"
+        ) from None
+    return recipient
 
-    Safe to run concurrently and to repeat: see the module docstring. A row that fails to render
-    or has no recipient is retried with backoff and marked failed after MAX_ATTEMPTS, visible to
-    coordinators; the others go on.
+
+def followups_send_due(*, limit: int = 200, now: datetime.datetime | None = None) -> int:
+    """Puts the mail of up to ``limit`` due follow-ups in the outbox (each once, marking the row
+    "sending"); returns how many rows it handled. outbox_deliver sends them.
+
+    Safe to run concurrently and to repeat: see the module docstring. A row that cannot be sent
+    (no or an invalid recipient) fails at once with its reason; one whose mail fails to render
+    is retried with backoff and fails after MAX_ATTEMPTS. Failures show in the coordinators'
+    "Failed to send" tab; the other rows go on.
     """
     now = now or timezone.now()
     handled = 0
@@ -507,73 +618,310 @@ def followups_send_due(*, limit: int = 200, now: datetime.datetime | None = None
 
 
 def _send_one(followup: FollowUp, now: datetime.datetime) -> None:
-    recipient = followup.recipient_email or (followup.assignee.email if followup.assignee else "")
+    """Renders one claimed (locked) follow-up into the outbox, in the caller's transaction."""
+    followup.attempts += 1
     try:
-        if not recipient:
-            raise ValueError("no recipient: neither an address nor an assignee")
+        recipient = _recipient(followup)
         with transaction.atomic():
-            _render(followup, recipient).save()
-            followup.status = FollowUpStatus.SENT
-            followup.sent_at = now
-            followup.attempts += 1
+            rendered = _render(followup, recipient)
+            # One outbox row per follow-up, for good: a resend after a failure rewrites it and
+            # keeps its Message-ID.
+            OutboxEmail.objects.update_or_create(
+                followup=followup,
+                defaults={
+                    "to": rendered.to,
+                    "subject": rendered.subject,
+                    "body_text": rendered.body_text,
+                    "body_html": rendered.body_html,
+                    "message_id": rendered.message_id,
+                    "status": OutboxStatus.QUEUED,
+                    "attempts": 0,
+                    "next_attempt_at": None,
+                    "sending_started_at": None,
+                    "delivered_at": None,
+                    "last_error": "",
+                },
+            )
+            followup.status = FollowUpStatus.SENDING
+            followup.next_attempt_at = None
             followup.last_error = ""
-            followup.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+            followup.failure = ""
+            followup.save(
+                update_fields=["status", "attempts", "next_attempt_at", "last_error", "failure"]
+            )
+    except PermanentSendError as exc:
+        followup.status = FollowUpStatus.FAILED
+        followup.failure = exc.failure
+        followup.last_error = str(exc)
+        followup.next_attempt_at = None
+        logger.error("follow-up %s cannot be sent: %s", followup.pk, followup.last_error)
+        followup.save(
+            update_fields=["attempts", "last_error", "failure", "status", "next_attempt_at"]
+        )
     except Exception as exc:  # noqa: BLE001 - any failure of one row must not stop the batch
-        followup.attempts += 1
-        followup.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        followup.last_error = _error_text(exc)
         if followup.attempts >= MAX_ATTEMPTS:
             followup.status = FollowUpStatus.FAILED
+            followup.failure = SendFailure.GAVE_UP
+            followup.next_attempt_at = None
             logger.error("follow-up %s failed for good: %s", followup.pk, followup.last_error)
         else:
             followup.next_attempt_at = _next_attempt(followup.attempts, now)
-            logger.warning("follow-up %s will be retried: %s", followup.pk, followup.last_error)
-        followup.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            logger.warning(
+                "follow-up %s will be retried (attempt %s of %s): %s",
+                followup.pk,
+                followup.attempts,
+                MAX_ATTEMPTS,
+                followup.last_error,
+            )
+        followup.save(
+            update_fields=["attempts", "last_error", "failure", "status", "next_attempt_at"]
+        )
 
 
-def outbox_deliver(*, limit: int = 200, now: datetime.datetime | None = None) -> int:
-    """Hands undelivered outbox emails to Django's email backend; returns how many went out."""
+# What a delivery attempt came to. RETRY: nothing reached the mail server (or it said "later"),
+# so sending again is safe; REJECTED: the server refused for good; UNCERTAIN: the connection
+# broke while the message was being handed over.
+RETRY, REJECTED, UNCERTAIN = "retry", "rejected", "uncertain"
+
+# Errors before a message could have been accepted: connecting, resolving, being refused.
+_NOT_CONNECTED = (smtplib.SMTPConnectError, ConnectionRefusedError, socket.gaierror)
+
+
+def _delivery_outcome(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in exc.recipients.values()]
+        return REJECTED if codes and all(code >= 500 for code in codes) else RETRY
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return RETRY  # our configuration, not this message: it may be fixed meanwhile
+    if isinstance(exc, smtplib.SMTPResponseException):
+        # The server answered: 5xx is its final "no", 4xx its "try later"; either way it did
+        # not take the message.
+        return REJECTED if exc.smtp_code >= 500 else RETRY
+    if isinstance(exc, _NOT_CONNECTED):
+        return RETRY
+    return UNCERTAIN
+
+
+def outbox_reconcile(*, now: datetime.datetime | None = None) -> int:
+    """Marks outbox emails stuck in "sending" for longer than ``OUTBOX_SENDING_TIMEOUT`` (their
+    sender stopped between claiming and recording the answer) and their follow-ups "uncertain",
+    for a coordinator to resolve; returns how many. Never sends anything."""
     now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT)
+    with transaction.atomic():
+        stuck = list(
+            OutboxEmail.objects.select_for_update(skip_locked=True)
+            .filter(status=OutboxStatus.SENDING, sending_started_at__lt=cutoff)
+            .values_list("pk", "followup_id")
+        )
+        if not stuck:
+            return 0
+        note = "the sender stopped while handing the message to the mail server"
+        OutboxEmail.objects.filter(pk__in=[pk for pk, _ in stuck]).update(
+            status=OutboxStatus.UNCERTAIN, last_error=note
+        )
+        FollowUp.objects.filter(
+            pk__in=[f for _, f in stuck if f], status=FollowUpStatus.SENDING
+        ).update(status=FollowUpStatus.UNCERTAIN, failure=SendFailure.UNCERTAIN, last_error="")
+    for pk, followup_id in stuck:
+        logger.error("outbox email %s (follow-up %s): delivery uncertain", pk, followup_id)
+    return len(stuck)
+
+
+def _outbox_claim(moment: datetime.datetime) -> OutboxEmail | None:
+    """Takes the next queued email and marks it "sending", committed, before anything leaves."""
+    with transaction.atomic():
+        message = (
+            OutboxEmail.objects.select_for_update(skip_locked=True)
+            .filter(status=OutboxStatus.QUEUED)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=moment))
+            .order_by("created_at", "id")
+            .first()
+        )
+        if message is None:
+            return None
+        message.status = OutboxStatus.SENDING
+        message.sending_started_at = moment
+        message.attempts += 1
+        message.save(update_fields=["status", "sending_started_at", "attempts"])
+    return message
+
+
+def _as_email(message: OutboxEmail) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        to=[message.to],
+        headers={"Message-ID": message.message_id},
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    return email
+
+
+def _outbox_record(
+    message: OutboxEmail,
+    *,
+    outcome: str,
+    error: str = "",
+    at: datetime.datetime,
+    now: datetime.datetime,
+) -> None:
+    """Records what one claimed delivery came to, unless someone moved the email meanwhile (the
+    claim is identified by its attempt number)."""
+    mine = OutboxEmail.objects.filter(
+        pk=message.pk,
+        attempts=message.attempts,
+        status__in=[OutboxStatus.SENDING, OutboxStatus.UNCERTAIN],
+    )
+    followup = FollowUp.objects.filter(
+        pk=message.followup_id, status__in=[FollowUpStatus.SENDING, FollowUpStatus.UNCERTAIN]
+    )
+    with transaction.atomic():
+        if outcome == "sent":
+            # Also from "uncertain": the mail server's answer came late, but it came.
+            if mine.update(status=OutboxStatus.SENT, delivered_at=at, last_error=""):
+                followup.update(status=FollowUpStatus.SENT, sent_at=at, failure="", last_error="")
+                FollowUp.objects.filter(pk=message.followup_id, sent_at__isnull=True).update(
+                    sent_at=at
+                )
+            return
+        mine = mine.filter(status=OutboxStatus.SENDING)
+        followup = followup.filter(status=FollowUpStatus.SENDING)
+        if outcome == RETRY and message.attempts < MAX_ATTEMPTS:
+            if mine.update(
+                status=OutboxStatus.QUEUED,
+                next_attempt_at=_next_attempt(message.attempts, now),
+                last_error=error,
+            ):
+                followup.update(last_error=error)
+                logger.warning(
+                    "outbox email %s will be retried (attempt %s of %s): %s",
+                    message.pk,
+                    message.attempts,
+                    MAX_ATTEMPTS,
+                    error,
+                )
+            return
+        if outcome == UNCERTAIN:
+            status, failure = OutboxStatus.UNCERTAIN, SendFailure.UNCERTAIN
+        elif outcome == REJECTED:
+            status, failure = OutboxStatus.FAILED, SendFailure.REJECTED
+        else:
+            status, failure = OutboxStatus.FAILED, SendFailure.GAVE_UP
+        if mine.update(status=status, last_error=error):
+            followup.update(
+                status=FollowUpStatus.UNCERTAIN
+                if status == OutboxStatus.UNCERTAIN
+                else FollowUpStatus.FAILED,
+                failure=failure,
+                last_error=error,
+            )
+            logger.error("outbox email %s: %s (%s)", message.pk, failure, error)
+
+
+def outbox_deliver(
+    *,
+    limit: int = 200,
+    now: datetime.datetime | None = None,
+    budget_seconds: float | None = None,
+) -> int:
+    """Delivers queued outbox emails through Django's email backend, each at most once; returns
+    how many the mail server accepted. First reconciles emails stuck in "sending".
+
+    ``budget_seconds`` stops claiming new emails after that long, so a task never runs into its
+    time limit (which would kill it mid-delivery); the rest wait for the next run.
+    """
+    fixed_now = now
+    now = now or timezone.now()
+    outbox_reconcile(now=now)
+    deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
     delivered = 0
     for _ in range(limit):
-        with transaction.atomic():
-            message = (
-                OutboxEmail.objects.select_for_update(skip_locked=True)
-                .filter(delivered_at__isnull=True, failed=False)
-                .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-                .order_by("created_at", "id")
-                .first()
-            )
-            if message is None:
-                break
-            email = EmailMultiAlternatives(
-                subject=message.subject,
-                body=message.body_text,
-                to=[message.to],
-                headers={"Message-ID": message.message_id},
-            )
-            if message.body_html:
-                email.attach_alternative(message.body_html, "text/html")
-            message.attempts += 1
-            try:
-                email.send()
-            except Exception as exc:  # noqa: BLE001 - recorded and retried
-                message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                message.failed = message.attempts >= MAX_ATTEMPTS
-                message.next_attempt_at = _next_attempt(message.attempts, now)
-            else:
-                message.delivered_at = timezone.now()
-                message.last_error = ""
-                delivered += 1
-            message.save(
-                update_fields=[
-                    "attempts",
-                    "last_error",
-                    "failed",
-                    "next_attempt_at",
-                    "delivered_at",
-                ]
-            )
+        if deadline is not None and time.monotonic() > deadline:
+            break
+        message = _outbox_claim(fixed_now or timezone.now())
+        if message is None:
+            break
+        outcome, error = _deliver_one(message)
+        at = fixed_now or timezone.now()
+        _outbox_record(message, outcome=outcome, error=error, at=at, now=at)
+        delivered += outcome == "sent"
     return delivered
+
+
+def _deliver_one(message: OutboxEmail) -> tuple[str, str]:
+    """Hands one claimed email to the mail server; says "sent" or how it went wrong."""
+    try:
+        email = _as_email(message)
+        email.message()  # a message that cannot be built fails before anything leaves
+    except Exception as exc:  # noqa: BLE001 - recorded on the row
+        return REJECTED, _error_text(exc)
+    # A fresh connection per email: an error while opening it says for certain that nothing
+    # left, and one while sending belongs to this email alone.
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as exc:  # noqa: BLE001 - nothing left: safe to retry
+        return RETRY, _error_text(exc)
+    try:
+        connection.send_messages([email])
+    except Exception as exc:  # noqa: BLE001 - classified and recorded on the row
+        return _delivery_outcome(exc), _error_text(exc)
+    finally:
+        # The message's fate is already known; a failing goodbye changes nothing.
+        with contextlib.suppress(Exception):
+            connection.close()
+    return "sent", ""
+
+
+# A coordinator's attention: the mail failed, or nobody knows whether it arrived.
+ATTENTION_STATUSES = (FollowUpStatus.FAILED, FollowUpStatus.UNCERTAIN)
+
+
+def followup_resend(*, followup: FollowUp, user: User) -> FollowUp:
+    """A coordinator sends a failed or uncertain follow-up again: it goes back to the due list
+    with a fresh count of attempts and is rendered anew (a corrected address or owner counts),
+    under the same Message-ID, so a receiver can still tell a repeat."""
+    with transaction.atomic():
+        row = FollowUp.objects.select_for_update().get(pk=followup.pk)
+        if row.status not in (FollowUpStatus.FAILED, FollowUpStatus.UNCERTAIN):
+            raise ValidationError(
+                gettext("Only a follow-up that failed or is uncertain is resent.")
+            )
+        row.status = FollowUpStatus.PENDING
+        row.attempts = 0
+        row.next_attempt_at = None
+        row.last_error = ""
+        row.failure = ""
+        row.save(update_fields=["status", "attempts", "next_attempt_at", "last_error", "failure"])
+    logger.info("follow-up %s: resend asked by user %s", row.pk, user.pk)
+    return row
+
+
+def followup_mark_delivered(*, followup: FollowUp, user: User) -> FollowUp:
+    """A coordinator confirms that an uncertain follow-up's mail did arrive (the recipient has
+    it): it becomes "sent" and is not sent again."""
+    with transaction.atomic():
+        row = FollowUp.objects.select_for_update().get(pk=followup.pk)
+        if row.status != FollowUpStatus.UNCERTAIN:
+            raise ValidationError(
+                gettext("Only a follow-up whose delivery is uncertain is confirmed.")
+            )
+        message = OutboxEmail.objects.filter(followup=row).first()
+        at = (message.sending_started_at if message else None) or timezone.now()
+        if message is not None:
+            OutboxEmail.objects.filter(pk=message.pk).update(
+                status=OutboxStatus.SENT, delivered_at=at, last_error=""
+            )
+        row.status = FollowUpStatus.SENT
+        row.sent_at = at
+        row.failure = ""
+        row.last_error = ""
+        row.save(update_fields=["status", "sent_at", "failure", "last_error"])
+    logger.info("follow-up %s: delivery confirmed by user %s", row.pk, user.pk)
+    return row
 
 
 def followup_mark_done(*, followup: FollowUp, user: User) -> FollowUp:
@@ -591,7 +939,13 @@ def followup_mark_done(*, followup: FollowUp, user: User) -> FollowUp:
 RelatedSubjects = Callable[[object], Iterable[tuple[str, Iterable]]]
 _RELATED: dict[str, list[RelatedSubjects]] = {}
 
-OPEN_STATUSES = (FollowUpStatus.PENDING, FollowUpStatus.SENT, FollowUpStatus.FAILED)
+OPEN_STATUSES = (
+    FollowUpStatus.PENDING,
+    FollowUpStatus.SENDING,
+    FollowUpStatus.SENT,
+    FollowUpStatus.FAILED,
+    FollowUpStatus.UNCERTAIN,
+)
 
 
 def followup_related_register(*, subject_type: str, related: RelatedSubjects) -> None:
@@ -601,6 +955,37 @@ def followup_related_register(*, subject_type: str, related: RelatedSubjects) ->
     functions = _RELATED.setdefault(subject_type, [])
     if related not in functions:
         functions.append(related)
+
+
+def followups_about(subject, *, statuses=OPEN_STATUSES) -> QuerySet[FollowUp]:
+    """The follow-ups about ``subject`` and its registered related records (a job seeker's file
+    lists those about their consents, clicks, placements...). One query per registered function
+    plus the rows' own, however many records there are."""
+    keys: dict[str, set[str]] = {subject._meta.label: {str(subject.pk)}}
+    for related in _RELATED.get(subject._meta.label, []):
+        for label, ids in related(subject):
+            keys.setdefault(label, set()).update(str(pk) for pk in ids)
+    about = Q()
+    for label, ids in keys.items():
+        if ids:
+            about |= Q(subject_type=label, subject_id__in=sorted(ids))
+    return FollowUp.objects.filter(about, status__in=statuses).select_related("assignee")
+
+
+def _move_to(rows: QuerySet[FollowUp], assignee: User | None) -> int:
+    """Gives open follow-ups a new owner. One that failed for want of a recipient and was never
+    sent gets a fresh start: the new owner is who it was waiting for."""
+    moved = rows.filter(~Q(status=FollowUpStatus.FAILED) | Q(sent_at__isnull=False)).update(
+        assignee=assignee
+    )
+    moved += rows.filter(status=FollowUpStatus.FAILED, sent_at__isnull=True).update(
+        assignee=assignee,
+        status=FollowUpStatus.PENDING,
+        attempts=0,
+        next_attempt_at=None,
+        last_error="",
+    )
+    return moved
 
 
 def followups_reassign(*, subject, old_assignee: User | None, new_assignee: User | None) -> int:
@@ -629,16 +1014,7 @@ def followups_reassign(*, subject, old_assignee: User | None, new_assignee: User
         rows.filter(assignee=old_assignee) if old_assignee else rows.filter(assignee__isnull=True)
     )
     with transaction.atomic():
-        moved = rows.filter(~Q(status=FollowUpStatus.FAILED) | Q(sent_at__isnull=False)).update(
-            assignee=new_assignee
-        )
-        moved += rows.filter(status=FollowUpStatus.FAILED, sent_at__isnull=True).update(
-            assignee=new_assignee,
-            status=FollowUpStatus.PENDING,
-            attempts=0,
-            next_attempt_at=None,
-            last_error="",
-        )
+        moved = _move_to(rows, new_assignee)
     return moved
 
 
@@ -659,3 +1035,234 @@ def followups_cancel_open(*, subject, kinds: list[str], except_due_on=()) -> int
         .exclude(due_on__in=list(except_due_on))
         .update(status=FollowUpStatus.CANCELLED)
     )
+
+
+# --- Listing and assignment (the to-do pages) -------------------------------------------------
+#
+# What a follow-up is about is a (model label, id) pair; the to-do list names the person, the
+# company and the visit behind it and links to them. This module imports no app, so it follows
+# the subject's fields by name: the apps' models call them ``jobseeker``, ``employer`` and
+# ``visit`` (a consent's, a click's, a placement's person; a report's visit; a visit's company).
+
+PERSON_MODEL = "jobseekers.JobSeeker"
+_SUBJECT_ROLES = {PERSON_MODEL: "person", "employers.Employer": "company", "visits.Visit": "visit"}
+_ROLE_PATHS = {
+    "person": ("jobseeker", "pairing__jobseeker", "placement__jobseeker"),
+    "company": ("employer", "visit__employer", "opening__employer", "placement__employer"),
+    "visit": ("visit", "report__visit"),
+}
+
+
+@dataclass(frozen=True)
+class SubjectLink:
+    """One thing a follow-up is about, as the to-do list shows it."""
+
+    role: str  # "person", "company", "visit" or "record" (the subject itself: a placement...)
+    label: str
+    url: str
+
+
+def _model(label: str):
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def _has_path(model, path: str) -> bool:
+    for name in path.split("__"):
+        try:
+            field_ = model._meta.get_field(name)
+        except Exception:  # noqa: BLE001 - FieldDoesNotExist: this model has no such link
+            return False
+        if not field_.many_to_one and not field_.one_to_one:
+            return False
+        model = field_.related_model
+    return True
+
+
+def _follow(obj, path: str):
+    for name in path.split("__"):
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return None
+    return obj
+
+
+def followups_subject_links(followups: Iterable[FollowUp]) -> dict[int, list[SubjectLink]]:
+    """For each follow-up (a page of the list): the person, company and visit it is about, and
+    the record itself when it has a page, with links. A few queries per subject type, not per
+    row; a subject that no longer exists gives no links."""
+    followups = list(followups)
+    wanted: dict[str, set[str]] = {}
+    for followup in followups:
+        wanted.setdefault(followup.subject_type, set()).add(followup.subject_id)
+    subjects: dict[tuple[str, str], object] = {}
+    for label, ids in wanted.items():
+        model = _model(label)
+        if model is None:
+            continue
+        paths = [p for role in _ROLE_PATHS.values() for p in role if _has_path(model, p)]
+        qs = model._default_manager.filter(pk__in=[i for i in ids if i.isdigit()])
+        for obj in qs.select_related(*paths):
+            subjects[(label, str(obj.pk))] = obj
+    links: dict[int, list[SubjectLink]] = {}
+    for followup in followups:
+        obj = subjects.get((followup.subject_type, followup.subject_id))
+        row: list[SubjectLink] = []
+        if obj is not None:
+            own_role = _SUBJECT_ROLES.get(followup.subject_type)
+            for role, paths in _ROLE_PATHS.items():
+                target = obj if role == own_role else None
+                for path in () if target is not None else paths:
+                    target = _follow(obj, path)
+                    if target is not None:
+                        break
+                if target is not None and hasattr(target, "get_absolute_url"):
+                    row.append(SubjectLink(role, str(target), target.get_absolute_url()))
+            if own_role is None and hasattr(obj, "get_absolute_url"):
+                name = str(obj._meta.verbose_name)
+                row.append(
+                    SubjectLink("record", name[:1].upper() + name[1:], obj.get_absolute_url())
+                )
+        links[followup.pk] = row
+    return links
+
+
+def _person_sort_key(subject_types: Iterable[str]):
+    """An SQL expression: "last name first name" of the person a row is about ('' if none)."""
+    whens = []
+    for label in sorted(set(subject_types)):
+        model = _model(label)
+        if model is None:
+            continue
+        if label == PERSON_MODEL:
+            prefix = ""
+        else:
+            path = next((p for p in _ROLE_PATHS["person"] if _has_path(model, p)), None)
+            if path is None:
+                continue
+            prefix = path + "__"
+        name = (
+            model._default_manager.filter(pk=Cast(OuterRef("subject_id"), BigIntegerField()))
+            .annotate(_name=Concat(f"{prefix}last_name", Value(" "), f"{prefix}first_name"))
+            .values("_name")[:1]
+        )
+        whens.append(When(subject_type=label, then=Subquery(name)))
+    return Case(*whens, default=Value(""), output_field=CharField())
+
+
+def _kind_label(kind: FollowUpKind) -> str:
+    if kind.label:
+        return str(kind.label)
+
+    class Blanks(dict):
+        def __missing__(self, key):
+            return "…"
+
+    try:
+        return str(kind.title) % Blanks()
+    except (TypeError, ValueError):
+        return kind.key
+
+
+def followup_action(followup: FollowUp) -> tuple[str, str] | None:
+    """The kind's answer button for an open row (text, url), if it has one."""
+    kind = _KINDS.get(followup.kind)
+    if kind is None or kind.action is None or followup.status not in OPEN_STATUSES:
+        return None
+    return kind.action(followup)
+
+
+def followup_kind_choices() -> list[tuple[str, str]]:
+    """(value, label) for the kind filter: kinds that read the same share one option, whose
+    value lists their keys (comma-separated)."""
+    by_label: dict[str, list[str]] = {}
+    for key, kind in sorted(_KINDS.items()):
+        by_label.setdefault(_kind_label(kind), []).append(key)
+    return sorted(((",".join(keys), label) for label, keys in by_label.items()), key=lambda c: c[1])
+
+
+FOLLOWUP_SORTS = {
+    "due": ("due_on",),
+    "kind": ("kind", "due_on"),
+    "person": ("person_sort", "due_on"),
+    "owner": ("assignee__last_name", "assignee__first_name", "assignee__email", "due_on"),
+}
+
+
+@dataclass(frozen=True)
+class FollowUpFilter:
+    """What the to-do list shows: which tab, kinds, a person's name, an owner, the order."""
+
+    show: str = "mine"  # mine | all (coordinators) | done | failed (coordinators)
+    kinds: tuple[str, ...] = ()
+    person: str = ""
+    owner: str = ""  # a user id, "none" (unassigned) or "" (anyone); coordinators only
+    overdue_only: bool = False
+
+
+def followups_listed(*, user: User, spec: FollowUpFilter) -> QuerySet[FollowUp]:
+    """The rows of the to-do list for ``user`` under ``spec``, annotated with ``person_sort``
+    (order them with FOLLOWUP_SORTS). Caseworkers see their own rows only, whatever they ask;
+    coordinators see everyone's (tab "all") and the failed sends."""
+    qs = followups_for_user(user)
+    coordinator = user.is_authenticated and user.is_coordinator
+    if spec.show == "failed" and coordinator:
+        qs = qs.filter(status__in=ATTENTION_STATUSES)
+    elif spec.show == "done":
+        qs = qs.filter(assignee=user, status=FollowUpStatus.DONE)
+    elif spec.show == "all" and coordinator:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    else:
+        qs = qs.filter(assignee=user, status__in=OPEN_STATUSES)
+    if spec.kinds:
+        qs = qs.filter(kind__in=spec.kinds)
+    if coordinator and spec.show in ("all", "failed") and spec.owner:
+        if spec.owner == "none":
+            qs = qs.filter(assignee__isnull=True)
+        elif spec.owner.isdigit():
+            qs = qs.filter(assignee_id=int(spec.owner))
+    if spec.overdue_only:
+        qs = qs.filter(due_on__lt=timezone.localdate(), status__in=OPEN_STATUSES)
+    types = FollowUp.objects.order_by().values_list("subject_type", flat=True).distinct()
+    qs = qs.annotate(person_sort=_person_sort_key(types))
+    for word in spec.person.split()[:5]:
+        qs = qs.filter(person_sort__icontains=word)
+    return qs
+
+
+def followup_owners() -> QuerySet[User]:
+    """Who may own follow-ups: active caseworkers and coordinators."""
+    return User.objects.filter(
+        is_active=True, role__in=[Role.CASEWORKER, Role.COORDINATOR]
+    ).order_by("first_name", "last_name", "email")
+
+
+def followups_assign(*, followup_ids: Iterable[int], assignee: User, assigned_by: User) -> int:
+    """A coordinator hands open follow-ups to a colleague in one go; returns how many moved.
+
+    Only open rows move (done and cancelled ones are history). A row that failed without ever
+    being sent gets a fresh start with its new owner, as in followups_reassign.
+    """
+    if not assigned_by.is_coordinator:
+        raise PermissionDenied
+    if not followup_owners().filter(pk=assignee.pk).exists():
+        raise ValidationError({"assignee": gettext("This person cannot own follow-ups.")})
+    rows = FollowUp.objects.filter(pk__in=list(followup_ids), status__in=OPEN_STATUSES)
+    with transaction.atomic():
+        moved = _move_to(rows, assignee)
+    logger.info("%s moved %s follow-ups to %s", assigned_by.pk, moved, assignee.pk)
+    return moved
+
+
+def followups_done_about(*, subject, kinds: Iterable[str], user: User | None = None) -> int:
+    """Marks the open follow-ups of these kinds about ``subject`` done (the question they ask
+    was answered elsewhere: a job check in the portal, say); returns how many. Call it in the
+    transaction that records the answer."""
+    return FollowUp.objects.filter(
+        subject_type=subject._meta.label,
+        subject_id=str(subject.pk),
+        kind__in=list(kinds),
+        status__in=OPEN_STATUSES,
+    ).update(status=FollowUpStatus.DONE, done_at=timezone.now())

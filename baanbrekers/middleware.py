@@ -1,5 +1,6 @@
 """Session lifetime and two-factor enforcement, checked on the server for every request."""
 
+import re
 import time
 
 from django.conf import settings
@@ -80,35 +81,124 @@ class StaffMFARequiredMiddleware:
             return False
         if request.session.get(MFA_OK_KEY):
             return False
-        from allauth.mfa.models import Authenticator
-
-        if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        if not needs_two_factor_setup(user):
             request.session[MFA_OK_KEY] = True
             return False
         return True
 
 
+def needs_two_factor_setup(user) -> bool:
+    """Staff without a TOTP authenticator, while MFA_REQUIRED_FOR_STAFF is on, may not work yet.
+
+    The one rule, asked by the middleware above (sessions) and by the API's token
+    authentication (baanbrekers.api.authentication), so a token is refused as a session is."""
+    if not (settings.MFA_REQUIRED_FOR_STAFF and user and user.is_authenticated):
+        return False
+    if not user.is_staff_role:
+        return False
+    from allauth.mfa.models import Authenticator
+
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+# C0 control characters and DEL, except tab, line feed and carriage return (which a textarea
+# and pasted text legitimately hold). PostgreSQL text cannot hold NUL at all; the others have no
+# meaning in a name, search term or filter and only ever arrive from a script.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control_characters(text: str) -> bool:
+    return CONTROL_CHARACTERS.search(text) is not None
+
+
 class RejectNulCharactersMiddleware:
-    """Refuses a query string with a NUL character, with a clear 400 instead of a server error.
+    """Refuses a query string or a posted form with a NUL or another control character, with a
+    clear 400 instead of a server error.
 
     PostgreSQL text cannot hold NUL, so a NUL in a search term or filter would fail deep in a
-    query (psycopg raises). No legitimate search or filter contains one; forms already refuse
-    NUL in posted fields (Django's ProhibitNullCharactersValidator).
+    query (psycopg raises); no legitimate search, filter or form field holds a control character.
+    JSON bodies are checked by the API's parser (baanbrekers.api.parsers), after decoding, where
+    ``\u0000`` escapes have become characters.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if any("\x00" in key or "\x00" in value for key, value in _query_items(request)):
-            message = _("The address contains a character that is not allowed (NUL).")
+        if any(has_control_characters(key + value) for key, value in _query_items(request)):
+            return _refusal(
+                request,
+                _(
+                    "The address contains a character that is not allowed (NUL or another control character)."
+                ),
+            )
+        if _is_form(request) and any(
+            has_control_characters(key + value) for key, value in _form_items(request)
+        ):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message}, status=400)
-            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+                return _refusal(
+                    request,
+                    _(
+                        "The form contains a character that is not allowed (NUL or another control character)."
+                    ),
+                )
+            # A page form keeps what the user typed: text pasted from a word processor can hold
+            # invisible control characters, which are dropped instead of refusing the whole form.
+            request.POST = _without_control_characters(request.POST)
         return self.get_response(request)
+
+
+def _refusal(request, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+
+
+def _is_form(request) -> bool:
+    content_type = request.content_type or ""
+    return request.method == "POST" and content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    )
+
+
+def _without_control_characters(data):
+    cleaned = data.copy()
+    for key in list(cleaned.keys()):
+        cleaned.setlist(key, [CONTROL_CHARACTERS.sub("", value) for value in data.getlist(key)])
+    cleaned._mutable = False
+    return cleaned
 
 
 def _query_items(request):
     for key, values in request.GET.lists():
         for value in values:
             yield key, value
+
+
+def _form_items(request):
+    try:
+        data = request.POST
+    except Exception:  # noqa: BLE001 - a malformed body is the form's own 400, not ours
+        return
+    for key, values in data.lists():
+        for value in values:
+            yield key, value
+
+
+class ApiNotFoundAsJsonMiddleware:
+    """An address under /api/ that matches no route answers 404 in JSON, like every other API
+    answer (the schema promises JSON), instead of the site's HTML page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.path.startswith("/api/")
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            return JsonResponse({"detail": _("Not found.")}, status=404)
+        return response

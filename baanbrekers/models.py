@@ -1,6 +1,7 @@
 """Project-wide models: users and their roles, municipalities and teams."""
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -131,14 +132,43 @@ class User(AbstractUser):
 
 
 class Skill(models.Model):
-    """One word of the shared vocabulary of skills, competences and interests (hobbies too).
+    """One concept of the shared vocabulary of skills, competences and interests (hobbies too).
 
     Job seekers' skills and interests and the competences employers seek all point here, so that
     matching compares like with like. The vocabulary grows as caseworkers type: see
     ``skills_from_names``. Names are unique regardless of case.
+
+    Like a small SKOS thesaurus, a concept has synonyms (``alt_labels``) and broader concepts
+    (``broader``; the reverse is ``narrower``); a *field of work* (``is_field``) is a top concept
+    that matching treats as a theme. A word typed by a caseworker that is another concept's
+    synonym stays its own row and counts as that concept (``matching.concepts``). The base
+    vocabulary comes from ``baanbrekers/data/vocabulary.json``; coordinators edit it in the admin.
     """
 
     name = models.CharField(_("name"), max_length=80)
+    alt_labels = ArrayField(
+        models.CharField(max_length=80),
+        verbose_name=_("synonyms"),
+        default=list,
+        blank=True,
+        help_text=_("Other words for the same skill, separated by commas."),
+    )
+    broader = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="narrower",
+        blank=True,
+        verbose_name=_("broader terms"),
+        help_text=_("The more general skills this one falls under (welding → metalworking)."),
+    )
+    is_field = models.BooleanField(
+        _("field of work"),
+        default=False,
+        help_text=_(
+            "A field of work (technical, care, logistics...): matching treats everything under it "
+            "as sharing a theme."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -204,10 +234,33 @@ class AuditEvent(models.Model):
 
 class FollowUpStatus(models.TextChoices):
     PENDING = "pending", _("To do")
+    # The mail is in the outbox and on its way; "sent" once the mail server accepted it.
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+    # The sender stopped while the mail server had the message: it may or may not have arrived,
+    # and only a person can tell (baanbrekers.followups, "exactly-once sending").
+    UNCERTAIN = "uncertain", _("Delivery uncertain")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class SendFailure(models.TextChoices):
+    """Why a follow-up's mail did not (certainly) go out: what the coordinator reads."""
+
+    NO_RECIPIENT = "no_recipient", _("No recipient: neither an address nor an owner")
+    INVALID_ADDRESS = "invalid_address", _("The email address is not valid")
+    REJECTED = "rejected", _("The mail server refused the message")
+    GAVE_UP = "gave_up", _("Sending kept failing; stopped trying")
+    UNCERTAIN = "uncertain", _("Sending was interrupted; the mail may or may not have arrived")
+
+
+class OutboxStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    UNCERTAIN = "uncertain", _("Delivery uncertain")
 
 
 class FollowUp(models.Model):
@@ -270,6 +323,9 @@ class FollowUp(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    failure = models.CharField(
+        _("reason it was not sent"), max_length=20, choices=SendFailure.choices, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -317,13 +373,14 @@ class FollowUp(models.Model):
 
 
 class OutboxEmail(models.Model):
-    """An email that must go out, written in the same transaction as the reason it exists.
+    """A follow-up's email: rendered once, then delivered at most once.
 
-    Recording a follow-up as sent and putting its message here happen in one transaction, so a
-    follow-up is sent exactly once however often a worker dies or beat fires. Delivery through
-    Django's email backend follows from this table; its Message-ID is stable, so should a worker
-    die between the mail server's acceptance and the commit, the receiving side can recognise the
-    repeat.
+    The row is written (status "queued") in the same transaction that takes the follow-up off
+    the due list. Delivery claims it ("sending", committed) before the message leaves, and marks
+    it "sent" after the mail server accepted it. A row still "sending" after
+    ``OUTBOX_SENDING_TIMEOUT`` belongs to a sender that stopped half-way: it is marked
+    "uncertain", never sent again by itself (baanbrekers.followups). The Message-ID is derived
+    from the follow-up, so a resend a coordinator asks for carries the same one.
     """
 
     followup = models.OneToOneField(
@@ -339,11 +396,17 @@ class OutboxEmail(models.Model):
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=200, unique=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=OutboxStatus.choices,
+        default=OutboxStatus.QUEUED,
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sending_started_at = models.DateTimeField(_("sending started at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    failed = models.BooleanField(_("failed for good"), default=False)
     last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
@@ -353,9 +416,14 @@ class OutboxEmail(models.Model):
         indexes = [
             models.Index(
                 fields=["created_at"],
-                name="outbox_undelivered_idx",
-                condition=models.Q(delivered_at__isnull=True, failed=False),
-            )
+                name="outbox_queued_idx",
+                condition=models.Q(status="queued"),
+            ),
+            models.Index(
+                fields=["sending_started_at"],
+                name="outbox_sending_idx",
+                condition=models.Q(status="sending"),
+            ),
         ]
 
     def __str__(self):

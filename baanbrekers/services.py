@@ -47,6 +47,35 @@ def audit_record(
     )
 
 
+def audit_list_record(
+    *,
+    actor: User | None,
+    model,
+    ids: Iterable[int],
+    source: str,
+    page: int | str | None = None,
+    request: HttpRequest | None = None,
+) -> AuditEvent | None:
+    """One audit event for a page of a list of personal records: which ids the user saw.
+
+    ``source`` says where ("page", "api", "admin"); an empty page shows nobody and is not
+    recorded. Lists are read far more often than files are opened: one event per page, not one
+    per row."""
+    seen = [int(pk) for pk in ids]
+    if not seen:
+        return None
+    detail: dict = {"list": source, "ids": seen}
+    if page is not None:
+        detail["page"] = str(page)[:20]
+    return audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type=model._meta.label,
+        detail=detail,
+        request=request,
+    )
+
+
 def skills_from_names(names: Iterable[str]) -> list[Skill]:
     """Finds or adds the vocabulary entries for these names (case-insensitive, trimmed).
 

@@ -6,14 +6,25 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import health, views
+from .api import token_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("followups/", views.followup_list, name="followups"),
     path("followups/<int:pk>/done/", views.followup_done, name="followup-done"),
+    path("followups/<int:pk>/retry/", views.followup_retry, name="followup-retry"),
+    path("followups/<int:pk>/delivered/", views.followup_delivered, name="followup-delivered"),
+    path("followups/assign/", views.followup_assign, name="followup-assign"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
+    # Personal API tokens: made after a fresh two-factor check, for oneself only.
+    path("profile/api-tokens/", token_views.api_tokens, name="api_tokens"),
+    path(
+        "profile/api-tokens/<uuid:public_id>/revoke/",
+        token_views.api_token_revoke_view,
+        name="api_token_revoke",
+    ),
     path("employers/", include("employers.urls")),
     path("jobseekers/", include("jobseekers.urls")),
     path("visits/", include("visits.urls")),
@@ -29,6 +40,11 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+# Dutch error pages with the site's (or, under /portal/, the portal's) navigation and a way back.
+handler403 = "baanbrekers.errors.permission_denied"
+handler404 = "baanbrekers.errors.page_not_found"
+handler500 = "baanbrekers.errors.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

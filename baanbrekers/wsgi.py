@@ -1,7 +1,8 @@
-import os
-
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "baanbrekers.settings.production")
+from baanbrekers.settings.entrypoint import settings_module_select
+
+# Production settings unless told otherwise; never the build settings, never dev with DEBUG off.
+settings_module_select(command="wsgi")
 
 application = get_wsgi_application()

@@ -189,7 +189,9 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
 
     from baanbrekers import geo
-    from matching import ranking, themes
+    from baanbrekers.models import Skill
+    from baanbrekers.vocabulary import normalise
+    from matching import ranking
 
     old = setup_databases(verbosity=0, interactive=False, serialized_aliases=[])
     try:
@@ -198,7 +200,7 @@ def main() -> int:
         timings = []
         for _ in range(args.runs):
             reset_queries()
-            themes.themes_of.cache_clear()
+            normalise.cache_clear()
             geo.areas_within_km.cache_clear()
             with CaptureQueriesContext(connection) as ctx:
                 started = time.perf_counter()
@@ -206,6 +208,7 @@ def main() -> int:
                 timings.append(time.perf_counter() - started)
         candidates = ranking.candidates_for_opening(opening).count()
         print(f"job seekers in the database: {args.people:,}")
+        print(f"skills in the vocabulary:    {Skill.objects.count():,}")
         print(f"left after the SQL filter:   {candidates:,} (scored in Python)")
         print(
             f"returned (top 50):           {len(result)}; best score {result[0].score if result else '-'}"
@@ -214,7 +217,7 @@ def main() -> int:
         print(
             f"time per ranking:            median {statistics.median(timings) * 1000:.0f} ms, "
             f"best {min(timings) * 1000:.0f} ms, worst {max(timings) * 1000:.0f} ms "
-            f"({args.runs} runs, cold caches for themes and distances)"
+            f"({args.runs} runs, cold caches for labels and distances)"
         )
         if result:
             print(f"example explanation:         {result[0].explanation}")

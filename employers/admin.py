@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from baanbrekers.admin import ReadOnlyAdminMixin, ReadOnlyInline, VisibleToAdminMixin
 
 from .models import ContactMoment, Employer, EmployerContact, Opening, Referral, Sector
+from .services import ADDRESS_FIELDS, COMPANY_FIELDS, CONTACT_FIELDS, OPENING_FIELDS, STORY_FIELDS
 
 
 @admin.register(Sector)
@@ -24,12 +25,12 @@ class SectorAdmin(admin.ModelAdmin):
 
 class EmployerContactInline(ReadOnlyInline):
     model = EmployerContact
-    fields = ["name", "role", "email", "phone", "is_primary", "user"]
+    fields = [*CONTACT_FIELDS, "user"]
 
 
 class OpeningInline(ReadOnlyInline):
     model = Opening
-    fields = ["kind", "title", "status", "hours_per_week", "start_date", "end_date", "places"]
+    fields = [*OPENING_FIELDS, "status"]
     show_change_link = True
 
 
@@ -43,34 +44,9 @@ class EmployerAdmin(VisibleToAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     inlines = [EmployerContactInline, OpeningInline]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["trade_name", "kvk_number", "status", "relationship_owner"]}),
-        (
-            _("The company's story"),
-            {
-                "fields": [
-                    "story_what",
-                    "story_passion",
-                    "story_culture",
-                    "story_views",
-                    "story_values",
-                    "valued_skills",
-                ]
-            },
-        ),
-        (
-            _("Address and details"),
-            {
-                "fields": [
-                    "street_address",
-                    "postcode",
-                    "city",
-                    "municipality",
-                    "sector",
-                    "size_class",
-                    "website",
-                ]
-            },
-        ),
+        (None, {"fields": [*COMPANY_FIELDS, "relationship_owner"]}),
+        (_("The company's story"), {"fields": [*STORY_FIELDS, "valued_skills"]}),
+        (_("Address and details"), {"fields": list(ADDRESS_FIELDS)}),
         (None, {"fields": ["created_at", "updated_at"]}),
     ]
 

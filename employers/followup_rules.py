@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from baanbrekers.followups import (
     Wanted,
     followup_kind_register,
+    followup_owner,
     followup_rule_register,
     local_today,
 )
@@ -59,7 +60,9 @@ def employers_without_contact(now: datetime.datetime) -> Iterable[Wanted]:
                 "date": since.strftime("%d-%m-%Y"),
                 "never": not employer.last_contact,
             },
-            assignee=employer.relationship_owner,
+            assignee=followup_owner(
+                relationship_owner=employer.relationship_owner, municipality=employer.municipality
+            ),
             municipality=employer.municipality,
         )
 

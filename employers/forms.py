@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from baanbrekers.forms import formfield_https
-from baanbrekers.models import Municipality, Role, User
-from baanbrekers.validators import normalise_postcode
+from baanbrekers.models import Municipality, Role, Skill, User
 
 from .access import municipalities_to_work_in
 from .models import (
@@ -19,6 +19,14 @@ from .models import (
     Opening,
     Referral,
     Sector,
+)
+from .services import (
+    ADDRESS_FIELDS,
+    COMPANY_FIELDS,
+    CONTACT_FIELDS,
+    OPENING_FIELDS,
+    REFERRAL_FIELDS,
+    STORY_FIELDS,
 )
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -55,11 +63,6 @@ def back_office_users():
     ).order_by("first_name", "last_name", "email")
 
 
-def clean_postcode_value(value: str) -> str:
-    """Normalises a filled-in postcode ('5171ab' -> '5171 AB'); empty stays empty."""
-    return normalise_postcode(value) if value else value
-
-
 class EmployerForm(forms.ModelForm):
     valued_skills = SkillNamesField(label=_("Competences and attitudes (tags)"))
 
@@ -67,32 +70,15 @@ class EmployerForm(forms.ModelForm):
         formfield_callback = formfield_https
         model = Employer
         fields = [
-            "trade_name",
-            "kvk_number",
-            "status",
-            "story_what",
-            "story_passion",
-            "story_culture",
-            "story_views",
-            "story_values",
+            *COMPANY_FIELDS,
+            *STORY_FIELDS,
             "valued_skills",
-            "street_address",
-            "postcode",
-            "city",
-            "municipality",
-            "sector",
-            "size_class",
-            "website",
+            *ADDRESS_FIELDS,
             "relationship_owner",
         ]
         widgets = {
-            "story_what": TEXTAREA,
-            "story_passion": TEXTAREA,
-            "story_culture": TEXTAREA,
-            "story_views": TEXTAREA,
-            "story_values": TEXTAREA,
+            **{name: TEXTAREA for name in STORY_FIELDS},
             "kvk_number": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
         }
         error_messages = {
             "kvk_number": {
@@ -117,35 +103,15 @@ class EmployerForm(forms.ModelForm):
         self.fields["postcode"].help_text = _("For example 5171 AB.")
 
     FIELDSETS = [
-        (_("Company"), "", ["trade_name", "kvk_number", "status"]),
+        (_("Company"), "", list(COMPANY_FIELDS)),
         (
             _("The company's story"),
             _(
                 "What did you learn when getting to know this employer? In their words where you can."
             ),
-            [
-                "story_what",
-                "story_passion",
-                "story_culture",
-                "story_views",
-                "story_values",
-                "valued_skills",
-            ],
+            [*STORY_FIELDS, "valued_skills"],
         ),
-        (
-            _("Address and details"),
-            "",
-            [
-                "street_address",
-                "postcode",
-                "city",
-                "municipality",
-                "sector",
-                "size_class",
-                "website",
-                "relationship_owner",
-            ],
-        ),
+        (_("Address and details"), "", [*ADDRESS_FIELDS, "relationship_owner"]),
     ]
 
     def fieldsets(self):
@@ -154,9 +120,6 @@ class EmployerForm(forms.ModelForm):
             (legend, description, [self[name] for name in names if name in self.fields])
             for legend, description, names in self.FIELDSETS
         ]
-
-    def clean_postcode(self):
-        return clean_postcode_value(self.cleaned_data["postcode"])
 
     def _get_validation_exclusions(self):
         # The many-to-many tags are saved by the service from the comma-separated text.
@@ -217,30 +180,36 @@ class ContactMomentForm(forms.ModelForm):
 
 
 class EmployerContactForm(forms.ModelForm):
+    """A contact person, by staff and (as ``portal.forms.ContactForm``) by the employer."""
+
     class Meta:
         model = EmployerContact
-        fields = ["name", "role", "email", "phone", "is_primary"]
-        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
+        fields = list(CONTACT_FIELDS)
+        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email"})}
 
 
-class OpeningForm(forms.ModelForm):
-    competences = SkillNamesField(label=_("Competences sought"))
+class OpeningFormBase(forms.ModelForm):
+    """What an opening says; the same for staff and the employer (``portal.forms``). The rules
+    (hours, dates, postcode in the region, end after start) are the model's: ``Opening.clean``
+    and the limits table's field validators, run here and again by the service."""
 
     class Meta:
         model = Opening
-        fields = [
-            "kind",
-            "title",
-            "description",
-            "competences",
-            "hours_per_week",
-            "places",
-            "location_postcode",
-            "start_date",
-            "end_date",
-            "status",
-        ]
+        fields = list(OPENING_FIELDS)
         widgets = {"description": TEXTAREA, "start_date": DATE, "end_date": DATE}
+
+    def _get_validation_exclusions(self):
+        return {*super()._get_validation_exclusions(), "competences"}
+
+
+class OpeningForm(OpeningFormBase):
+    """Staff: words of the shared vocabulary, and the status (closing and reopening go through
+    their own service steps)."""
+
+    competences = SkillNamesField(label=_("Competences sought"))
+
+    class Meta(OpeningFormBase.Meta):
+        fields = [*OPENING_FIELDS[:3], "competences", *OPENING_FIELDS[3:], "status"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -249,39 +218,45 @@ class OpeningForm(forms.ModelForm):
         if not self.instance.pk:
             del self.fields["status"]
 
-    def clean_location_postcode(self):
-        return clean_postcode_value(self.cleaned_data["location_postcode"])
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The end cannot be before the start."))
-        return cleaned
-
     def _get_validation_exclusions(self):
-        return {*super()._get_validation_exclusions(), "competences"}
+        # The status is checked by the close/reopen steps, not by a bare field comparison.
+        return {*super()._get_validation_exclusions(), "status"}
 
-    def _post_clean(self):
-        # The model's check constraint would repeat the end-before-start error without a field.
-        if "end_date" in self.errors:
-            return
-        super()._post_clean()
+
+class CompetenceMappingForm(forms.Form):
+    """Staff map each of the employer's suggested words onto a word of the vocabulary (empty:
+    drop the suggestion)."""
+
+    def __init__(self, *args, opening: Opening, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.suggestions = opening.competence_suggestions
+        # A suggestion that is already a word of the vocabulary is proposed as itself.
+        known = {
+            name.lower(): name
+            for name in Skill.objects.annotate(lname=Lower("name"))
+            .filter(lname__in=[word.lower() for word in self.suggestions])
+            .values_list("name", flat=True)
+        }
+        for index, word in enumerate(self.suggestions):
+            self.fields[f"word_{index}"] = forms.CharField(
+                label=word,
+                required=False,
+                max_length=80,
+                initial=known.get(word.lower(), ""),
+                help_text=_("The word of the vocabulary it stands for; empty: leave it out."),
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            word: (self.cleaned_data.get(f"word_{index}") or "").strip()
+            for index, word in enumerate(self.suggestions)
+        }
 
 
 class ReferralForm(forms.ModelForm):
     class Meta:
         model = Referral
-        fields = [
-            "company_name",
-            "need",
-            "kvk_number",
-            "postcode",
-            "municipality",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        ]
+        fields = list(REFERRAL_FIELDS)
         widgets = {"need": TEXTAREA}
 
     def __init__(self, *args, user: User, **kwargs):
@@ -291,6 +266,3 @@ class ReferralForm(forms.ModelForm):
         self.fields["kvk_number"].help_text = _(
             "Needed to turn the tip into a prospect; you can add it later."
         )
-
-    def clean_postcode(self):
-        return clean_postcode_value(self.cleaned_data["postcode"])

@@ -1,15 +1,26 @@
 """Employers: who they are, their story, their people, contacts with them and what they offer."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from baanbrekers.access import is_employer_contact, scope_to_municipalities, works_in_back_office
+from baanbrekers.fields import PhoneField, PostcodeField
 from baanbrekers.models import Municipality, Skill
-from baanbrekers.validators import validate_kvk_number, validate_postcode
+from baanbrekers.validators import (
+    HoursPerWeekValidator,
+    TextLengthValidator,
+    validate_in_planning_window,
+    validate_kvk_number,
+    validate_postcode_in_region,
+)
+
+STORY = [TextLengthValidator("story")]
 
 
 class Sector(models.Model):
@@ -90,7 +101,7 @@ class Employer(models.Model):
     )
     trade_name = models.CharField(_("trade name"), max_length=200)
     street_address = models.CharField(_("street and number"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=7, validators=[validate_postcode])
+    postcode = PostcodeField(_("postcode"), validators=[validate_postcode_in_region])
     city = models.CharField(_("place"), max_length=100, blank=True)
     municipality = models.ForeignKey(
         Municipality,
@@ -124,11 +135,15 @@ class Employer(models.Model):
         db_index=True,
     )
     # The company story: first-class, and what the employer page leads with.
-    story_what = models.TextField(_("what the company makes or does"), blank=True)
-    story_passion = models.TextField(_("passion"), blank=True)
-    story_culture = models.TextField(_("culture"), blank=True)
-    story_views = models.TextField(_("views on developments in the field"), blank=True)
-    story_values = models.TextField(_("competences and attitudes valued"), blank=True)
+    story_what = models.TextField(_("what the company makes or does"), blank=True, validators=STORY)
+    story_passion = models.TextField(_("passion"), blank=True, validators=STORY)
+    story_culture = models.TextField(_("culture"), blank=True, validators=STORY)
+    story_views = models.TextField(
+        _("views on developments in the field"), blank=True, validators=STORY
+    )
+    story_values = models.TextField(
+        _("competences and attitudes valued"), blank=True, validators=STORY
+    )
     valued_skills = models.ManyToManyField(
         Skill,
         blank=True,
@@ -162,7 +177,7 @@ class EmployerContact(models.Model):
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("role"), max_length=100, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -212,7 +227,7 @@ class ContactMoment(models.Model):
     )
     happened_at = models.DateTimeField(_("date and time"))
     kind = models.CharField(_("kind"), max_length=10, choices=ContactKind.choices)
-    summary = models.TextField(_("summary"))
+    summary = models.TextField(_("summary"), validators=[TextLengthValidator("summary")])
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -272,22 +287,35 @@ class Opening(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=OpeningKind.choices)
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, validators=[TextLengthValidator("summary")]
+    )
     competences = models.ManyToManyField(
         Skill, blank=True, related_name="openings", verbose_name=_("competences sought")
     )
-    hours_per_week = models.PositiveSmallIntegerField(
-        _("hours per week"), null=True, blank=True, validators=[MinValueValidator(1)]
-    )
-    location_postcode = models.CharField(
-        _("work location postcode"),
-        max_length=7,
+    # What the employer typed in the portal: suggestions, until staff map them onto the shared
+    # vocabulary (employers.services.opening_map_competences). One word or phrase per line.
+    suggested_competences = models.TextField(
+        _("suggested competences"),
         blank=True,
-        validators=[validate_postcode],
+        validators=[TextLengthValidator("reason")],
+        help_text=_("Words the employer suggested; staff map them onto the vocabulary."),
+    )
+    hours_per_week = models.PositiveSmallIntegerField(
+        _("hours per week"), null=True, blank=True, validators=[HoursPerWeekValidator()]
+    )
+    location_postcode = PostcodeField(
+        _("work location postcode"),
+        blank=True,
+        validators=[validate_postcode_in_region],
         help_text=_("Leave empty when the work is at the employer's address."),
     )
-    start_date = models.DateField(_("start"), null=True, blank=True)
-    end_date = models.DateField(_("end"), null=True, blank=True)
+    start_date = models.DateField(
+        _("start"), null=True, blank=True, validators=[validate_in_planning_window]
+    )
+    end_date = models.DateField(
+        _("end"), null=True, blank=True, validators=[validate_in_planning_window]
+    )
     places = models.PositiveSmallIntegerField(
         _("places"), default=1, validators=[MinValueValidator(1)]
     )
@@ -327,9 +355,37 @@ class Opening(models.Model):
     def __str__(self):
         return f"{self.title} ({self.employer})"
 
+    def clean(self):
+        super().clean()
+        errors = {}
+        # Named on the field, so the table-wide check constraint does not say it again without.
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = ValidationError(
+                _("The end cannot be before the start."), code="end_before_start"
+            )
+        # A new opening is for what is to come (limits table); one already posted keeps its
+        # start when it is edited later.
+        if self._state.adding:
+            today = timezone.localdate()
+            for name in ("start_date", "end_date"):
+                if getattr(self, name) and getattr(self, name) < today:
+                    errors.setdefault(
+                        name,
+                        ValidationError(
+                            _("A new opening cannot start or end in the past."),
+                            code="in_the_past",
+                        ),
+                    )
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def work_postcode(self) -> str:
         return self.location_postcode or self.employer.postcode
+
+    @property
+    def competence_suggestions(self) -> list[str]:
+        return [line.strip() for line in self.suggested_competences.splitlines() if line.strip()]
 
 
 class ReferralStatus(models.TextChoices):
@@ -361,11 +417,9 @@ class Referral(models.Model):
     )
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
-    postcode = models.CharField(
-        _("postcode"), max_length=7, blank=True, validators=[validate_postcode]
-    )
-    need = models.TextField(_("what they need"))
+    contact_phone = PhoneField(_("contact phone"), blank=True)
+    postcode = PostcodeField(_("postcode"), blank=True, validators=[validate_postcode_in_region])
+    need = models.TextField(_("what they need"), validators=[TextLengthValidator("note")])
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from baanbrekers.models import AuditAction, Municipality, Role, User
 from baanbrekers.services import audit_record, skills_from_names
-from baanbrekers.validators import normalise_postcode
 
 from .models import (
     ContactKind,
@@ -33,59 +32,47 @@ from .models import (
     ReferralStatus,
 )
 
-EMPLOYER_FIELDS = frozenset(
-    {
-        "kvk_number",
-        "trade_name",
-        "street_address",
-        "postcode",
-        "city",
-        "municipality",
-        "sector",
-        "size_class",
-        "website",
-        "relationship_owner",
-        "status",
-        "story_what",
-        "story_passion",
-        "story_culture",
-        "story_views",
-        "story_values",
-    }
+# The fields each use case takes, in the order pages show them. The page forms, the portal, the
+# API serializers and the admin list these tuples rather than their own copies.
+COMPANY_FIELDS = ("trade_name", "kvk_number", "status")
+STORY_FIELDS = ("story_what", "story_passion", "story_culture", "story_views", "story_values")
+ADDRESS_FIELDS = (
+    "street_address",
+    "postcode",
+    "city",
+    "municipality",
+    "sector",
+    "size_class",
+    "website",
 )
-STORY_FIELDS = frozenset(
-    {"story_what", "story_passion", "story_culture", "story_views", "story_values"}
+EMPLOYER_FIELDS = frozenset({*COMPANY_FIELDS, *STORY_FIELDS, *ADDRESS_FIELDS, "relationship_owner"})
+CONTACT_FIELDS = ("name", "role", "email", "phone", "is_primary")
+# What an opening says, whoever writes it (staff and the employer alike); the status changes
+# through opening_close / opening_reopen, the vocabulary words through staff only.
+OPENING_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "hours_per_week",
+    "places",
+    "location_postcode",
+    "start_date",
+    "end_date",
 )
-CONTACT_FIELDS = frozenset({"name", "role", "email", "phone", "is_primary", "user"})
-OPENING_FIELDS = frozenset(
-    {
-        "kind",
-        "title",
-        "description",
-        "hours_per_week",
-        "location_postcode",
-        "start_date",
-        "end_date",
-        "places",
-        "status",
-    }
-)
-REFERRAL_FIELDS = frozenset(
-    {
-        "company_name",
-        "kvk_number",
-        "postcode",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "need",
-        "municipality",
-    }
+REFERRAL_FIELDS = (
+    "company_name",
+    "need",
+    "kvk_number",
+    "postcode",
+    "municipality",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
 )
 
 
-def _check_fields(fields: dict[str, Any], allowed: frozenset[str]) -> None:
-    unknown = set(fields) - allowed
+def _check_fields(fields: dict[str, Any], allowed: Iterable[str]) -> None:
+    unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
 
@@ -154,7 +141,7 @@ def employer_create(
     employer = Employer(
         kvk_number=(kvk_number or "").strip(),
         trade_name=trade_name,
-        postcode=_normalised_postcode(postcode, "postcode"),
+        postcode=postcode,
         municipality=municipality,
         **fields,
     )
@@ -178,8 +165,6 @@ def employer_update(
     Raises ValidationError per field; the row is then left as it was.
     """
     _check_fields(fields, EMPLOYER_FIELDS)
-    if "postcode" in fields:
-        fields["postcode"] = _normalised_postcode(fields["postcode"], "postcode")
     if "kvk_number" in fields:
         fields["kvk_number"] = (fields["kvk_number"] or "").strip()
     original = {name: getattr(employer, name) for name in fields}
@@ -208,7 +193,7 @@ def employer_story_update(
     through the API; the caseworker sees a line in the timeline naming what changed (in the
     office language, whatever language the employer uses). Raises ValidationError per field.
     """
-    unknown = set(story) - STORY_FIELDS - {"website"}
+    unknown = set(story) - {*STORY_FIELDS, "website"}
     if unknown:
         raise TypeError(f"not part of the story: {', '.join(sorted(unknown))}")
     changed = [name for name, value in story.items() if getattr(employer, name) != value]
@@ -226,19 +211,12 @@ def employer_story_update(
     return employer
 
 
-def _normalised_postcode(value: str, field: str) -> str:
-    try:
-        return normalise_postcode(value)
-    except ValidationError as exc:
-        raise ValidationError({field: exc.error_list}) from exc
-
-
 @transaction.atomic
 def employer_contact_create(
     *, employer: Employer, created_by: User | None, name: str, **fields: Any
 ) -> EmployerContact:
     """Adds a person at the employer; the creation of this personal record is audited."""
-    _check_fields(fields, CONTACT_FIELDS)
+    _check_fields(fields, {*CONTACT_FIELDS, "user"})
     contact = EmployerContact(employer=employer, name=name, **fields)
     contact.full_clean()
     contact.save()
@@ -251,7 +229,7 @@ def employer_contact_update(
     *, contact: EmployerContact, updated_by: User | None, **fields: Any
 ) -> EmployerContact:
     """Changes a contact person; audited with the names of the changed fields (not values)."""
-    _check_fields(fields, CONTACT_FIELDS)
+    _check_fields(fields, {*CONTACT_FIELDS, "user"})
     changed = [name for name, value in fields.items() if getattr(contact, name) != value]
     for name in changed:
         setattr(contact, name, fields[name])
@@ -294,13 +272,21 @@ def contact_moment_record(
 
 
 def _clean_opening(opening: Opening) -> None:
-    if opening.location_postcode:
-        opening.location_postcode = _normalised_postcode(
-            opening.location_postcode, "location_postcode"
-        )
-    if opening.start_date and opening.end_date and opening.end_date < opening.start_date:
-        raise ValidationError({"end_date": _("The end cannot be before the start.")})
+    """The limits table and the opening's own rules (``Opening.clean``): hours, postcode in the
+    region, dates in the planning window, a new opening not in the past, end after start."""
     opening.full_clean()
+
+
+def competence_suggestions_from(words: Iterable[str] | str) -> str:
+    """The employer's words, one a line, without repeats (case-insensitive), as stored."""
+    if isinstance(words, str):
+        words = words.replace(",", "\n").splitlines()
+    seen: dict[str, str] = {}
+    for word in words:
+        word = " ".join(str(word).split())
+        if word and word.lower() not in seen:
+            seen[word.lower()] = word
+    return "\n".join(seen.values())
 
 
 @transaction.atomic
@@ -311,11 +297,24 @@ def opening_create(
     kind: str,
     title: str,
     competences: Iterable[str] = (),
+    suggested_competences: Iterable[str] | str = (),
     **fields: Any,
 ) -> Opening:
-    """Records what the employer offers: vacancy, development placement, buddy or visit host."""
+    """Records what the employer offers: vacancy, development placement, buddy or visit host.
+
+    ``competences`` are words of the shared vocabulary (staff: unknown words join it);
+    ``suggested_competences`` are an employer's own words, kept on the opening until staff map
+    them (``opening_competences_map``). Raises ValidationError per field (limits table).
+    """
     _check_fields(fields, OPENING_FIELDS)
-    opening = Opening(employer=employer, created_by=created_by, kind=kind, title=title, **fields)
+    opening = Opening(
+        employer=employer,
+        created_by=created_by,
+        kind=kind,
+        title=title,
+        suggested_competences=competence_suggestions_from(suggested_competences),
+        **fields,
+    )
     _clean_opening(opening)
     opening.save()
     opening.competences.set(skills_from_names(competences))
@@ -328,9 +327,20 @@ def opening_update(
     opening: Opening,
     updated_by: User | None,
     competences: Iterable[str] | None = None,
+    suggested_competences: Iterable[str] | str | None = None,
+    status: str | None = None,
     **fields: Any,
 ) -> Opening:
+    """Changes what an opening says (staff on the employer page, the employer in the portal).
+
+    ``competences`` (vocabulary words; staff only) and ``suggested_competences`` (the employer's
+    words): ``None`` leaves them alone. A changed ``status`` goes through ``opening_status_set``
+    (close or reopen, with their rules). Raises ValidationError per field; the opening is then
+    left as it was.
+    """
     _check_fields(fields, OPENING_FIELDS)
+    if suggested_competences is not None:
+        fields["suggested_competences"] = competence_suggestions_from(suggested_competences)
     original = {name: getattr(opening, name) for name in fields}
     for name, value in fields.items():
         setattr(opening, name, value)
@@ -340,9 +350,11 @@ def opening_update(
         for name, value in original.items():
             setattr(opening, name, value)
         raise
-    opening.save(update_fields=[*fields, "updated_at"] if fields else ["updated_at"])
+    opening.save(update_fields=[*fields, "updated_at"])
     if competences is not None:
         opening.competences.set(skills_from_names(competences))
+    if status is not None and status != opening.status:
+        opening = opening_status_set(opening=opening, status=status, changed_by=updated_by)
     return opening
 
 
@@ -362,6 +374,65 @@ def opening_close(*, opening: Opening, closed_by: User | None, filled: bool = Fa
 
 
 @transaction.atomic
+def opening_reopen(*, opening: Opening, reopened_by: User | None) -> Opening:
+    """Closed or filled → open again (a "Sluiten" undone, or a place that came free).
+
+    An opening whose end date has passed cannot reopen: change the dates first. Locks the row,
+    so two people reopening at once give one transition and one clear refusal.
+    """
+    locked = Opening.objects.select_for_update().get(pk=opening.pk)
+    if locked.status == OpeningStatus.OPEN:
+        raise ValidationError(_("This opening is already open."), code="already_open")
+    if locked.end_date and locked.end_date < timezone.localdate():
+        raise ValidationError(
+            {"end_date": _("This opening has ended; change its end date to reopen it.")},
+            code="ended",
+        )
+    locked.status = OpeningStatus.OPEN
+    locked.save(update_fields=["status", "updated_at"])
+    opening.status = locked.status
+    return locked
+
+
+@transaction.atomic
+def opening_status_set(*, opening: Opening, status: str, changed_by: User | None) -> Opening:
+    """Open, filled or closed, by the one close or reopen step (the API's PATCH of a status)."""
+    if status == OpeningStatus.OPEN:
+        return opening_reopen(opening=opening, reopened_by=changed_by)
+    if status in (OpeningStatus.FILLED, OpeningStatus.CLOSED):
+        if opening.status != OpeningStatus.OPEN:
+            # Filled <-> closed: reopen first, in the same transaction.
+            opening = opening_reopen(opening=opening, reopened_by=changed_by)
+        return opening_close(
+            opening=opening, closed_by=changed_by, filled=status == OpeningStatus.FILLED
+        )
+    raise ValidationError({"status": _("Choose open, filled or closed.")}, code="invalid")
+
+
+@transaction.atomic
+def opening_competences_map(
+    *, opening: Opening, mapped_by: User, mapping: dict[str, str]
+) -> Opening:
+    """Staff map the employer's suggested words onto the shared vocabulary.
+
+    ``mapping`` gives for each suggestion the vocabulary word it stands for; an empty word
+    drops the suggestion. A word not yet in the vocabulary is added: staff decide that, never
+    the employer's form. Every suggestion named is handled and removed from the opening; any
+    not named stays for later. Locks the opening so two staff mapping at once do not lose words.
+    """
+    locked = Opening.objects.select_for_update().get(pk=opening.pk)
+    handled = {word.lower() for word in mapping}
+    targets = [target for target in mapping.values() if (target or "").strip()]
+    locked.competences.add(*skills_from_names(targets))
+    locked.suggested_competences = "\n".join(
+        word for word in locked.competence_suggestions if word.lower() not in handled
+    )
+    locked.save(update_fields=["suggested_competences", "updated_at"])
+    opening.suggested_competences = locked.suggested_competences
+    return locked
+
+
+@transaction.atomic
 def referral_record(
     *,
     referring_employer: Employer,
@@ -372,9 +443,12 @@ def referral_record(
 ) -> Referral:
     """Notes an employer's tip about a fellow company that needs people.
 
-    Without a municipality, the tip is placed in the referring employer's municipality.
+    Without a municipality, the tip is placed in the referring employer's municipality. A tip
+    naming the referring company's own KvK number is refused: it is not a fellow company, and
+    it would count as a tip in the company's impact.
     """
     _check_fields(fields, REFERRAL_FIELDS)
+    _referral_not_own_kvk(referring_employer, fields.get("kvk_number"))
     referral = Referral(
         referring_employer=referring_employer,
         referred_by=recorded_by,
@@ -382,8 +456,6 @@ def referral_record(
         need=need,
         **fields,
     )
-    if referral.postcode:
-        referral.postcode = _normalised_postcode(referral.postcode, "postcode")
     if referral.municipality_id is None:
         referral.municipality = referring_employer.municipality
     referral.full_clean()
@@ -391,13 +463,25 @@ def referral_record(
     return referral
 
 
+def _referral_not_own_kvk(referring_employer: Employer, kvk_number: str | None) -> None:
+    if kvk_number and kvk_number.strip() == referring_employer.kvk_number:
+        raise ValidationError(
+            {
+                "kvk_number": _(
+                    "This is the KvK number of %(name)s itself. A tip is about another company."
+                )
+                % {"name": referring_employer.trade_name}
+            }
+        )
+
+
 @transaction.atomic
 def referral_update(*, referral: Referral, updated_by: User | None, **fields: Any) -> Referral:
     _check_fields(fields, REFERRAL_FIELDS)
+    if "kvk_number" in fields:
+        _referral_not_own_kvk(referral.referring_employer, fields["kvk_number"])
     for name, value in fields.items():
         setattr(referral, name, value)
-    if referral.postcode:
-        referral.postcode = _normalised_postcode(referral.postcode, "postcode")
     referral.full_clean()
     referral.save(update_fields=list(fields))
     return referral

@@ -31,6 +31,16 @@ urlpatterns = [
         views.opening_close_view,
         name="opening_close",
     ),
+    path(
+        "<int:pk>/openings/<int:opening_pk>/reopen/",
+        views.opening_reopen_view,
+        name="opening_reopen",
+    ),
+    path(
+        "<int:pk>/openings/<int:opening_pk>/competences/",
+        views.opening_competences_view,
+        name="opening_competences",
+    ),
     path("<int:pk>/referrals/new/", views.referral_create_view, name="referral_create"),
     path(
         "<int:pk>/referrals/<int:referral_pk>/edit/",

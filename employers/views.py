@@ -28,6 +28,7 @@ from .access import (
     referral_for_user,
 )
 from .forms import (
+    CompetenceMappingForm,
     ContactMomentForm,
     EmployerContactForm,
     EmployerFilterForm,
@@ -44,6 +45,7 @@ from .selectors import (
     employer_search,
     employer_timeline,
 )
+from .timeline import employer_file_context
 
 
 @back_office_required
@@ -90,12 +92,17 @@ def employer_create_view(request):
     )
 
 
-def _detail_context(request, employer, moment_form=None) -> dict:
-    return {
+def _detail_context(request, employer, moment_form=None, *, with_file: bool = True) -> dict:
+    context = {
         "employer": employer,
         "timeline": employer_timeline(employer),
         "moment_form": moment_form or ContactMomentForm(),
     }
+    if with_file:
+        # Visits, clicks, proposals, placements, jobs and open follow-ups, contributed by the
+        # apps that own them (employers/timeline.py), each within what the user may see.
+        context.update(employer_file_context(employer, request.user))
+    return context
 
 
 @back_office_required
@@ -147,11 +154,19 @@ def contact_moment_create_view(request, pk):
     if form.is_valid():
         services.contact_moment_record(employer=employer, author=request.user, **form.cleaned_data)
         if request.htmx:
-            return render(request, "employers/_timeline.html", _detail_context(request, employer))
+            return render(
+                request,
+                "employers/_timeline.html",
+                _detail_context(request, employer, with_file=False),
+            )
         messages.success(request, _("Contact moment recorded."))
         return redirect(reverse("employers:detail", args=[employer.pk]) + "#timeline")
     if request.htmx:
-        return render(request, "employers/_timeline.html", _detail_context(request, employer, form))
+        return render(
+            request,
+            "employers/_timeline.html",
+            _detail_context(request, employer, form, with_file=False),
+        )
     employer = get_visible_or_404(
         employer_detail(Employer.objects.visible_to(request.user)), employer.pk
     )
@@ -257,6 +272,41 @@ def opening_close_view(request, pk, opening_pk):
     else:
         messages.success(request, _("Opening %(title)s closed.") % {"title": opening.title})
     return redirect(reverse("employers:detail", args=[employer.pk]) + "#openings")
+
+
+@back_office_required
+@require_POST
+def opening_reopen_view(request, pk, opening_pk):
+    employer = employer_for_user(request.user, pk)
+    opening = opening_for_user(request.user, opening_pk, employer=employer)
+    try:
+        services.opening_reopen(opening=opening, reopened_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Opening %(title)s is open again.") % {"title": opening.title})
+    return redirect(reverse("employers:detail", args=[employer.pk]) + "#openings")
+
+
+@back_office_required
+@require_http_methods(["GET", "POST"])
+def opening_competences_view(request, pk, opening_pk):
+    """Staff map the employer's suggested words onto the shared vocabulary."""
+    employer = employer_for_user(request.user, pk)
+    opening = opening_for_user(request.user, opening_pk, employer=employer)
+    form = CompetenceMappingForm(request.POST or None, opening=opening)
+    if request.method == "POST" and form.is_valid():
+        services.opening_competences_map(
+            opening=opening, mapped_by=request.user, mapping=form.mapping()
+        )
+        messages.success(request, _("The suggested competences have been handled."))
+        return redirect(reverse("employers:detail", args=[employer.pk]) + "#openings")
+    return _simple_form(
+        request,
+        form,
+        title=_("Competences suggested for %(title)s") % {"title": opening.title},
+        employer=employer,
+    )
 
 
 @back_office_required

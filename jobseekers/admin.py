@@ -13,7 +13,12 @@ caseworker. The status is read-only: it changes through the status transitions.
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from baanbrekers.admin import ReadOnlyAdminMixin, ReadOnlyInline, VisibleToAdminMixin
+from baanbrekers.admin import (
+    AuditedAdminMixin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    VisibleToAdminMixin,
+)
 
 from . import services
 from .models import Consent, JobSeeker, JobSeekerNote
@@ -29,7 +34,9 @@ class ConsentInline(ReadOnlyInline):
 
 
 @admin.register(JobSeeker)
-class JobSeekerAdmin(VisibleToAdminMixin, admin.ModelAdmin):
+class JobSeekerAdmin(AuditedAdminMixin, VisibleToAdminMixin, admin.ModelAdmin):
+    # Opening a file is recorded by change_view below, through the service as on the page.
+    audit_change_view = False
     list_display = [
         "last_name",
         "first_name",
@@ -104,7 +111,9 @@ class JobSeekerAdmin(VisibleToAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(JobSeekerNote)
-class JobSeekerNoteAdmin(VisibleToAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class JobSeekerNoteAdmin(
+    AuditedAdminMixin, VisibleToAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     """Notes are written on the job seeker's page (audited there)."""
 
     list_display = ["jobseeker", "author", "created_at"]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from baanbrekers.followups import (
     Wanted,
     followup_kind_register,
+    followup_owner,
     followup_related_register,
     followup_rule_register,
     local_today,
@@ -80,7 +81,10 @@ def consents_expiring(now: datetime.datetime) -> Iterable[Wanted]:
             subject=consent,
             due_on=consent.valid_until - lead,
             params=consent_reminder_params(consent),
-            assignee=consent.jobseeker.caseworker,
+            assignee=followup_owner(
+                caseworker=consent.jobseeker.caseworker,
+                municipality=consent.jobseeker.municipality,
+            ),
             municipality=consent.jobseeker.municipality,
         )
 

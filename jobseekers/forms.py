@@ -8,10 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from baanbrekers.access import sees_all_municipalities
+from baanbrekers.limits import text_field
 from baanbrekers.models import Municipality, Role, User
-from baanbrekers.validators import normalise_postcode, validate_bsn
+from baanbrekers.validators import validate_bsn
 
-from .models import ConsentKind, JobSeeker, JobSeekerStatus
+from .models import ConsentKind, JobSeeker
+from .services import EDITABLE_FIELDS
 
 
 class BsnInput(forms.TextInput):
@@ -32,6 +34,25 @@ class BsnInput(forms.TextInput):
 def split_names(value: str) -> list[str]:
     """'koken, Sleutelen aan brommers' -> ['koken', 'Sleutelen aan brommers']."""
     return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def _form_fields() -> list[str]:
+    """The service's editable fields, with the BSN after the name and the word lists after the
+    experience, where a caseworker expects them."""
+    fields = list(EDITABLE_FIELDS)
+    fields.insert(fields.index("birth_date"), "bsn")
+    after = fields.index("experience") + 1
+    fields[after:after] = ["skills", "interests"]
+    return fields
+
+
+def clean_bsn_value(value: str) -> str:
+    """'123 456 782' or '123.456.782' -> '123456782', checked with the eleven-test (empty stays
+    empty): pages and API read a BSN the same way."""
+    bsn = "".join((value or "").split()).replace(".", "")
+    if bsn:
+        validate_bsn(bsn)
+    return bsn
 
 
 def staff_choices(user: User):
@@ -68,37 +89,10 @@ class JobSeekerForm(forms.ModelForm):
 
     class Meta:
         model = JobSeeker
-        fields = [
-            "first_name",
-            "last_name",
-            "bsn",
-            "birth_date",
-            "email",
-            "phone",
-            "postcode",
-            "municipality",
-            "caseworker",
-            "status",
-            "benefit_type",
-            "benefit_start_date",
-            "ladder_step",
-            "education_level",
-            "experience",
-            "skills",
-            "interests",
-            "hours_available",
-            "has_driving_licence",
-            "has_car",
-            "has_bicycle",
-            "max_travel_km",
-            "dutch_level",
-            "limitations",
-            "left_on",
-        ]
+        fields = _form_fields()
         widgets = {
             "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "benefit_start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "left_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "experience": forms.Textarea(attrs={"rows": 3}),
             "limitations": forms.Textarea(attrs={"rows": 3}),
             "ladder_step": forms.NumberInput(attrs={"min": 1, "max": 6}),
@@ -123,17 +117,9 @@ class JobSeekerForm(forms.ModelForm):
             ) % {"masked": self.instance.masked_bsn}
             self.initial["skills"] = ", ".join(s.name for s in self.instance.skills.all())
             self.initial["interests"] = ", ".join(s.name for s in self.instance.interests.all())
-        else:
-            del self.fields["left_on"]
 
     def clean_bsn(self):
-        bsn = "".join(self.cleaned_data.get("bsn", "").split()).replace(".", "")
-        if bsn:
-            validate_bsn(bsn)
-        return bsn
-
-    def clean_postcode(self):
-        return normalise_postcode(self.cleaned_data.get("postcode", ""))
+        return clean_bsn_value(self.cleaned_data.get("bsn", ""))
 
     def clean_ladder_step(self):
         step = self.cleaned_data.get("ladder_step")
@@ -146,13 +132,6 @@ class JobSeekerForm(forms.ModelForm):
         if born and born > timezone.localdate():
             raise ValidationError(_("The date of birth cannot be in the future."))
         return born
-
-    def clean(self):
-        cleaned = super().clean()
-        leaving = cleaned.get("status") == JobSeekerStatus.LEFT and "left_on" in self.fields
-        if leaving and not cleaned.get("left_on"):
-            self.add_error("left_on", _("Fill in when this person left."))
-        return cleaned
 
     def service_data(self) -> dict:
         data = {
@@ -170,16 +149,16 @@ class BsnSearchForm(forms.Form):
     )
 
     def clean_bsn(self):
-        bsn = "".join(self.cleaned_data.get("bsn", "").split()).replace(".", "")
-        validate_bsn(bsn)
+        bsn = clean_bsn_value(self.cleaned_data.get("bsn", ""))
+        if not bsn:
+            validate_bsn(bsn)
         return bsn
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(
+    text = text_field(
+        "note",
         label=_("New note"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
         error_messages={"required": _("Write a note first.")},
     )
 
@@ -202,3 +181,14 @@ class ConsentForm(forms.Form):
                 _("The end date cannot be before the date the consent was given."),
             )
         return cleaned
+
+
+class StatusChangeForm(forms.Form):
+    """A status change by hand on the file: the service decides whether it applies."""
+
+    event = forms.ChoiceField(choices=[("left", "left"), ("back_to_looking", "back_to_looking")])
+    on = forms.DateField(
+        label=_("Left on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )

@@ -18,8 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from baanbrekers import crypto
 from baanbrekers.access import scope_to_municipalities
+from baanbrekers.fields import PhoneField, PostcodeField
 from baanbrekers.models import Municipality, Skill
-from baanbrekers.validators import validate_bsn, validate_postcode
+from baanbrekers.validators import (
+    HoursPerWeekValidator,
+    TextLengthValidator,
+    validate_bsn,
+    validate_postcode_in_region,
+)
 
 
 class BenefitType(models.TextChoices):
@@ -100,6 +106,43 @@ class JobSeekerQuerySet(models.QuerySet):
         """Exact BSN search through the keyed hash; the BSN itself is never in the query."""
         return self.filter(bsn_hash=crypto.keyed_hash(bsn))
 
+    def inactive_since(self, since: datetime.date):
+        """The one definition of "no activity since ``since``": nothing happened on or after
+        that day — no change to the file or its status (``updated_at``, leaving date), no note,
+        no consent given, withdrawn or still in force, and nothing the higher apps register in
+        ``jobseekers.retention.person_data`` (visit sign-ups and clicks, proposals, placements,
+        jobs and their checks, buddy pairs). The retention job (``jobseekers_anonymise_inactive``)
+        asks this; an EXISTS/NOT IN filter, one query however many apps contribute."""
+        from .retention import person_data  # imports no model: no cycle
+
+        moment = datetime.datetime.combine(
+            since, datetime.time.min, tzinfo=timezone.get_current_timezone()
+        )
+        qs = self.filter(created_at__lt=moment, updated_at__lt=moment).exclude(left_on__gte=since)
+        qs = qs.exclude(
+            models.Exists(
+                JobSeekerNote.objects.filter(
+                    jobseeker=models.OuterRef("pk"), created_at__gte=moment
+                )
+            )
+        ).exclude(
+            models.Exists(
+                Consent.objects.filter(jobseeker=models.OuterRef("pk")).filter(
+                    models.Q(created_at__gte=moment)
+                    | models.Q(given_on__gte=since)
+                    | models.Q(valid_until__gte=since, withdrawn_on__isnull=True)
+                    | models.Q(withdrawn_on__gte=since)
+                )
+            )
+        )
+        for part in person_data.parts():
+            if part.active_since is not None:
+                qs = qs.exclude(pk__in=part.active_since(moment))
+        return qs
+
+    def not_anonymised(self):
+        return self.filter(anonymised_on__isnull=True)
+
     def visible_to(self, user):
         """Who sees job seekers by name (DESIGN.md §4): caseworkers those of their own
         municipalities, coordinators all. Aldermen and employer contacts never do; their
@@ -116,8 +159,8 @@ class JobSeeker(models.Model):
     bsn_hash = models.CharField(_("BSN keyed hash"), max_length=64, unique=True, editable=False)
     birth_date = models.DateField(_("date of birth"))
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=7, validators=[validate_postcode])
+    phone = PhoneField(_("phone"), blank=True)
+    postcode = PostcodeField(_("postcode"), validators=[validate_postcode_in_region])
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,
@@ -147,7 +190,9 @@ class JobSeeker(models.Model):
     education_level = models.CharField(
         _("education"), max_length=10, choices=EducationLevel.choices, blank=True
     )
-    experience = models.TextField(_("work experience"), blank=True)
+    experience = models.TextField(
+        _("work experience"), blank=True, validators=[TextLengthValidator("story")]
+    )
     skills = models.ManyToManyField(
         Skill, blank=True, related_name="jobseekers_with_skill", verbose_name=_("skills")
     )
@@ -158,7 +203,7 @@ class JobSeeker(models.Model):
         verbose_name=_("interests and hobbies"),
     )
     hours_available = models.PositiveSmallIntegerField(
-        _("hours available per week"), default=24, validators=[MaxValueValidator(60)]
+        _("hours available per week"), default=24, validators=[HoursPerWeekValidator()]
     )
     has_driving_licence = models.BooleanField(_("driving licence"), default=False)
     has_car = models.BooleanField(_("car"), default=False)
@@ -172,6 +217,7 @@ class JobSeeker(models.Model):
     limitations = models.TextField(
         _("limitations"),
         blank=True,
+        validators=[TextLengthValidator("story")],
         help_text=_("Visible to caseworkers only; never shared with employers or aldermen."),
     )
     status = models.CharField(
@@ -182,6 +228,9 @@ class JobSeeker(models.Model):
         db_index=True,
     )
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    # Set by the retention job (jobseekers.services.jobseeker_anonymise): from that day the row
+    # holds only what the statistics need (municipality, dates, categories), no personal data.
+    anonymised_on = models.DateField(_("anonymised on"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -221,6 +270,8 @@ class JobSeeker(models.Model):
         ]
 
     def __str__(self):
+        if self.anonymised_on:
+            return str(_("Anonymised person #%(id)s") % {"id": self.pk})
         return f"{self.first_name} {self.last_name}"
 
     def get_absolute_url(self) -> str:
@@ -234,6 +285,8 @@ class JobSeeker(models.Model):
 
     def reveal_bsn(self) -> str:
         """The readable BSN. Callers write an audit event (jobseekers.services.jobseeker_reveal_bsn)."""
+        if not self.bsn_encrypted:
+            return ""  # anonymised: there is no BSN any more
         return crypto.decrypt(self.bsn_encrypted)
 
     @property
@@ -346,7 +399,7 @@ class JobSeekerNote(models.Model):
     jobseeker = models.ForeignKey(
         JobSeeker, on_delete=models.CASCADE, related_name="notes", verbose_name=_("job seeker")
     )
-    text = models.TextField(_("note"))
+    text = models.TextField(_("note"), validators=[TextLengthValidator("note")])
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

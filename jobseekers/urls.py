@@ -10,8 +10,10 @@ urlpatterns = [
     path("new/", views.jobseeker_create, name="create"),
     path("<int:pk>/", views.jobseeker_detail, name="detail"),
     path("<int:pk>/edit/", views.jobseeker_update, name="update"),
+    path("<int:pk>/export/", views.jobseeker_data_export, name="data_export"),
     path("<int:pk>/reveal-bsn/", views.jobseeker_reveal_bsn, name="reveal_bsn"),
     path("<int:pk>/notes/", views.note_add, name="note_add"),
+    path("<int:pk>/status/", views.jobseeker_status_change, name="status_change"),
     path("<int:pk>/consents/", views.consent_add, name="consent_add"),
     path(
         "<int:pk>/consents/<int:consent_pk>/withdraw/",

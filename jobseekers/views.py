@@ -9,29 +9,38 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from baanbrekers.access import works_in_back_office
+from baanbrekers.access import is_coordinator, works_in_back_office
+from baanbrekers.api.throttles import rate_limit_wait, too_many_attempts_message
+from baanbrekers.forms import ConfirmForm
 from baanbrekers.listing import paginate
+from baanbrekers.services import audit_list_record
+from baanbrekers.viewtools import user_passes
 
-from . import services
+from . import export, services
 from .access import jobseeker_for_user
 from .forms import (
     BsnSearchForm,
     ConsentForm,
     JobSeekerForm,
     NoteForm,
+    StatusChangeForm,
     municipality_choices,
     split_names,
     staff_choices,
 )
-from .models import JobSeekerStatus
-from .selectors import JobSeekerFilters, jobseeker_list, jobseeker_timeline, looks_like_bsn
+from .models import JobSeeker, JobSeekerStatus
+from .selectors import JobSeekerFilters, jobseeker_list, looks_like_bsn
+from .timeline import jobseeker_file_context
 
 
 def back_office_only(view):
@@ -50,8 +59,18 @@ def back_office_only(view):
 def _list_context(request, *, bsn_form=None, bsn_not_found: bool = False) -> dict:
     filters = JobSeekerFilters.from_params(request.GET)
     qs, sort = jobseeker_list(user=request.user, filters=filters, sort=request.GET.get("sort"))
+    page = paginate(request, qs)
+    # Names, postcodes and masked BSNs of a whole page: which ids were shown is audited.
+    audit_list_record(
+        actor=request.user,
+        model=JobSeeker,
+        ids=[jobseeker.pk for jobseeker in page.object_list],
+        source="page",
+        page=page.number,
+        request=request,
+    )
     return {
-        "page": paginate(request, qs),
+        "page": page,
         "filters": filters,
         "sort": sort,
         "municipalities": municipality_choices(request.user),
@@ -97,7 +116,9 @@ def bsn_search(request):
 def _detail_context(request, jobseeker, **extra) -> dict:
     return {
         "jobseeker": jobseeker,
-        "timeline": jobseeker_timeline(jobseeker),
+        # One timeline of everything about the person, and the next steps: contributed by the
+        # apps that own them (jobseekers/timeline.py), each within what the user may see.
+        **jobseeker_file_context(jobseeker, request.user),
         "consents": jobseeker.consents.all(),
         "note_form": NoteForm(),
         "consent_form": ConsentForm(),
@@ -122,6 +143,25 @@ def jobseeker_detail(request, pk):
 def jobseeker_reveal_bsn(request, pk):
     """The "show BSN" button: logs the reveal, then swaps the value in (htmx) or shows the page."""
     jobseeker = jobseeker_for_user(request.user, pk)
+    wait = rate_limit_wait(request, "bsn_reveal")
+    if wait is not None:
+        services.jobseeker_reveal_bsn_refused(
+            jobseeker=jobseeker, user=request.user, reason="too many reveals", request=request
+        )
+        message = too_many_attempts_message(wait)
+        if request.htmx:
+            # htmx swaps only successful answers: the refusal replaces the button in place.
+            response = render(
+                request, "jobseekers/_bsn.html", {"jobseeker": jobseeker, "refused": message}
+            )
+            response["Retry-After"] = str(wait)
+            return response
+        messages.error(request, message)
+        response = render(
+            request, "jobseekers/detail.html", _detail_context(request, jobseeker), status=429
+        )
+        response["Retry-After"] = str(wait)
+        return response
     with transaction.atomic():
         bsn = services.jobseeker_reveal_bsn(jobseeker=jobseeker, user=request.user, request=request)
     if request.htmx:
@@ -204,7 +244,11 @@ def note_add(request, pk):
             if not request.htmx:
                 messages.success(request, _("The note has been added."))
                 return redirect("jobseekers:detail", pk=jobseeker.pk)
-    context = {"jobseeker": jobseeker, "timeline": jobseeker_timeline(jobseeker), "note_form": form}
+    context = {
+        "jobseeker": jobseeker,
+        "note_form": form,
+        **jobseeker_file_context(jobseeker, request.user),
+    }
     if request.htmx:
         return render(request, "jobseekers/_timeline.html", context)
     return render(
@@ -232,11 +276,91 @@ def consent_add(request, pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @back_office_only
 def consent_withdraw(request, pk, consent_pk):
+    """A confirmation page first, with a box to tick (works without JavaScript)."""
     jobseeker = jobseeker_for_user(request.user, pk)
     consent = get_object_or_404(jobseeker.consents, pk=consent_pk)
-    services.consent_withdraw(consent=consent, user=request.user, request=request)
-    messages.success(request, _("The consent has been withdrawn."))
+    if consent.withdrawn_on:
+        return redirect("jobseekers:detail", pk=jobseeker.pk)
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None,
+        label=_("Yes, withdraw this consent"),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.consent_withdraw(consent=consent, user=request.user, request=request)
+        messages.success(request, _("The consent has been withdrawn."))
+        return redirect("jobseekers:detail", pk=jobseeker.pk)
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": _("Withdraw the consent of %(name)s?") % {"name": jobseeker},
+            "consequences": [
+                _("Consent: %(kind)s.") % {"kind": consent.get_kind_display()},
+                _(
+                    "From today nothing that needs this consent happens any more; what was "
+                    "already shared stays on record."
+                ),
+                _("To undo it, record a new consent."),
+            ],
+            "form": form,
+            "submit_label": _("Withdraw the consent"),
+            "back_url": reverse("jobseekers:detail", args=[jobseeker.pk]),
+        },
+    )
+
+
+STATUS_MESSAGES = {
+    "left": gettext_lazy("%(name)s has been marked as left."),
+    "back_to_looking": gettext_lazy("%(name)s is looking for work again."),
+}
+
+
+@require_POST
+@back_office_only
+def jobseeker_status_change(request, pk):
+    """The status by hand ("has left", "looking for work again"), through the status events:
+    audited, and refused where a placement or job decides it."""
+    jobseeker = jobseeker_for_user(request.user, pk)
+    form = StatusChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid status change."))
+        return redirect("jobseekers:detail", pk=jobseeker.pk)
+    try:
+        services.jobseeker_status_change(
+            jobseeker=jobseeker,
+            event=form.cleaned_data["event"],
+            changed_by=request.user,
+            on=form.cleaned_data["on"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, str(STATUS_MESSAGES[form.cleaned_data["event"]]) % {"name": jobseeker}
+        )
     return redirect("jobseekers:detail", pk=jobseeker.pk)
+
+
+@never_cache
+@require_GET
+@user_passes(is_coordinator)
+def jobseeker_data_export(request, pk):
+    """Everything we hold about one person, for a request under AVG article 15: JSON by
+    default, a readable PDF with ``?format=pdf``. Coordinators only; audited by the service."""
+    jobseeker = jobseeker_for_user(request.user, pk)
+    fmt = "pdf" if request.GET.get("format") == "pdf" else "json"
+    data = services.jobseeker_data_export(
+        jobseeker=jobseeker, user=request.user, fmt=fmt, request=request
+    )
+    name = f"avg-inzage-{jobseeker.pk}-{timezone.localdate():%Y%m%d}.{fmt}"
+    if fmt == "pdf":
+        response = HttpResponse(export.export_pdf(data), content_type="application/pdf")
+    else:
+        response = HttpResponse(
+            export.export_json(data), content_type="application/json; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

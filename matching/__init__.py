@@ -14,15 +14,19 @@ How it works, in two steps so that it stays fast at national scale:
    ids. Distance is tested on the first four digits of the postcode against the offline postcode
    table (``baanbrekers.geo``), in distance bands, and made exact in Python afterwards.
 2. Python drops those without any skill or interest that touches the company, and scores the rest
-   (``scoring``): competences sought (a skill counts fully, a hobby for less), competences the
-   employer values, skills named in its story, and *themes* shared with the company (``themes``:
-   a cook who tinkers with mopeds has the theme "technical" through a hobby; a technical company
-   has it through its story and competences), plus nearness. Only the top of the list is
-   explained, as one line for the pipeline ("koken, sleutelen aan brommers (hobby) → techniek;
-   6 km; 24 uur beschikbaar") or as a list of reasons for a visit invitation.
+   (``scoring``) on *concepts* of the shared skills vocabulary (``concepts``), never on
+   substrings: competences sought (per competence the best of the person's words: the same word,
+   a synonym, something narrower, the direct broader term, each at its weight; a hobby counts for
+   less), competences the employer values, and *fields of work* shared with the company
+   (``themes``: a cook who tinkers with mopeds is in "techniek" through a hobby; a workshop is in
+   it through its competences and the concepts its story names as whole words, so "begeleiding"
+   in its story makes nobody a carer), plus nearness. Only the top of the list is explained, as
+   one line for the pipeline ("fietsenmaker (synoniem van rijwielhersteller) → techniek; 6 km;
+   24 uur beschikbaar") or as a list of reasons for a visit invitation.
 
 The engine decides fit, never visibility: callers pass querysets of what the user may see. Data
 from higher layers (a "click" during a visit) is passed in by the caller. Weights and distance
 bands live in ``weights``. ``benchmarks/matching.py`` measures both steps against 100,000
-synthetic job seekers.
+synthetic job seekers; ``tests/matching/labelled.py`` holds a hand-labelled set to measure
+precision at 5.
 """

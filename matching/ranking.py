@@ -21,6 +21,7 @@ from baanbrekers import geo
 from employers.models import Employer, EmployerStatus, Opening, OpeningStatus
 from jobseekers.models import ConsentKind, JobSeeker
 
+from .concepts import Vocabulary
 from .scoring import (
     CompanyProfile,
     Fit,
@@ -28,7 +29,6 @@ from .scoring import (
     employer_profile,
     relevant_skill_ids,
     score_profile,
-    skill_names,
 )
 from .weights import (
     ALL_LADDER_STEPS,
@@ -203,9 +203,9 @@ def rank_jobseekers(
 ) -> list[Match]:
     """The best-fitting job seekers for a company, best first, each with their fit.
 
-    A fixed number of queries whatever the number of people: the vocabulary for themes, the
-    candidates with their skill ids and consent, the skill names, the top people. ``clicked``
-    holds the job seekers who clicked with the company during a visit.
+    A fixed number of queries whatever the number of people: the candidates with their skill
+    ids and consent, the top people (the vocabulary came with the company's profile).
+    ``clicked`` holds the job seekers who clicked with the company during a visit.
     """
     rows, relevant = _candidate_rows(search, company, base)
     with transaction.atomic():
@@ -214,11 +214,7 @@ def rank_jobseekers(
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
         fetched = [row for row in rows if row[6] and relevant.intersection(row[4] + row[5])]
-    all_ids: set[int] = set(company.wanted)
-    for row in fetched:
-        all_ids.update(row[4])
-        all_ids.update(row[5])
-    names = skill_names(all_ids)
+    names = company.vocabulary.names
     work_area = geo.area(search.work_postcode)
     areas = geo.areas()
     scored = []
@@ -349,21 +345,15 @@ def rank_openings_for_jobseeker(
     skills = set(jobseeker.skills.values_list("pk", flat=True))
     interests = set(jobseeker.interests.values_list("pk", flat=True))
     openings_list = list(qs[:500])
-    names = skill_names(
-        skills
-        | interests
-        | {s.pk for o in openings_list for s in o.competences.all()}
-        | {s.pk for o in openings_list for s in o.employer.valued_skills.all()}
-    )
+    vocabulary = Vocabulary.load()
     proposed = set(jobseeker.proposals.values_list("opening_id", flat=True))
     results = []
     for opening in openings_list:
         d = near.get(opening.work_pc4)
         fit = score_profile(
-            company=company_profile(opening.employer, opening),
+            company=company_profile(opening.employer, opening, vocabulary=vocabulary),
             skills=skills,
             interests=interests,
-            names=names,
             distance_km=d,
             max_travel_km=jobseeker.max_travel_km,
         )
@@ -401,17 +391,14 @@ def rank_employers_to_visit(
     skills = set(jobseeker.skills.values_list("pk", flat=True))
     interests = set(jobseeker.interests.values_list("pk", flat=True))
     employers_list = list(qs[:500])
-    names = skill_names(
-        skills | interests | {s.pk for e in employers_list for s in e.valued_skills.all()}
-    )
+    vocabulary = Vocabulary.load()
     results = []
     for employer in employers_list:
         d = near.get(employer.pc4)
         fit = score_profile(
-            company=company_profile(employer),
+            company=company_profile(employer, vocabulary=vocabulary),
             skills=skills,
             interests=interests,
-            names=names,
             distance_km=d,
             max_travel_km=jobseeker.max_travel_km,
         )

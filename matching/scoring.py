@@ -12,11 +12,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from baanbrekers.models import Skill
 from employers.models import Employer, Opening
 
-from .themes import phrases_of, theme_label, themes_of
+from .concepts import BROADER, EXACT, NARROWER, SYNONYM, Link, Vocabulary
+from .themes import company_themes, theme_label
 from .weights import (
     CLICK_BONUS,
     HOBBY_FACTOR,
@@ -31,29 +33,50 @@ from .weights import (
 
 @dataclass(frozen=True)
 class CompanyProfile:
-    """What a company seeks, in the terms matching compares: skill ids, themes and the words of
-    its story (a skill named there is "mentioned")."""
+    """What a company seeks, in the terms matching compares: the skill ids it seeks and values,
+    the concepts its story names and its fields of work (themes), with the vocabulary that
+    relates a person's words to these."""
 
     sought: frozenset[int]
     valued: frozenset[int]
-    themes: frozenset[str]
+    themes: frozenset[int]
+    vocabulary: Vocabulary = field(compare=False, repr=False)
     sought_names: dict[int, str] = field(default_factory=dict, compare=False)
-    phrases: frozenset[str] = frozenset()
+    named: frozenset[int] = frozenset()  # concepts the story names as whole words
+    _links: dict[int, tuple[Link, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def wanted(self) -> frozenset[int]:
         return self.sought | self.valued
 
-    def mentions(self, skill_name: str) -> bool:
-        return bool(skill_name) and skill_name.lower() in self.phrases
+    def links(self, skill_id: int) -> tuple[Link, ...]:
+        """How a person's word relates to each word the company wants (only those it relates
+        to), strongest first."""
+        found = self._links.get(skill_id)
+        if found is None:
+            relate = self.vocabulary.relation
+            found = tuple(
+                sorted(
+                    (
+                        Link(wanted, rel)
+                        for wanted in self.wanted
+                        if (rel := relate(skill_id, wanted)) is not None
+                    ),
+                    key=lambda link: (-link.weight, link.wanted not in self.sought, link.wanted),
+                )
+            )
+            self._links[skill_id] = found
+        return found
 
-    def touches(self, skill_id: int, skill_name: str) -> bool:
+    def mentions(self, skill_id: int) -> bool:
+        return self.vocabulary.concept_of(skill_id) in self.named
+
+    def themes_of(self, skill_id: int) -> frozenset[int]:
+        return self.vocabulary.themes(skill_id) & self.themes
+
+    def touches(self, skill_id: int) -> bool:
         """Whether a skill or hobby has anything to do with the company at all."""
-        return (
-            skill_id in self.wanted
-            or bool(themes_of(skill_name) & self.themes)
-            or self.mentions(skill_name)
-        )
+        return bool(self.links(skill_id) or self.themes_of(skill_id) or self.mentions(skill_id))
 
 
 def _company_texts(employer: Employer, opening: Opening | None = None) -> list[str]:
@@ -72,33 +95,36 @@ def _company_texts(employer: Employer, opening: Opening | None = None) -> list[s
 
 
 def _profile(
-    employer: Employer, opening: Opening | None, sought_skills: list[Skill]
+    employer: Employer,
+    opening: Opening | None,
+    sought_skills: list[Skill],
+    vocabulary: Vocabulary | None,
 ) -> CompanyProfile:
-    valued_skills = list(employer.valued_skills.all())
-    texts = _company_texts(employer, opening)
-    themes: set[str] = set()
-    for text in texts:
-        themes |= themes_of(text or "")
-    for skill in sought_skills + valued_skills:
-        themes |= themes_of(skill.name)
+    vocabulary = vocabulary if vocabulary is not None else Vocabulary.load()
+    valued = frozenset(s.pk for s in employer.valued_skills.all())
+    sought = frozenset(s.pk for s in sought_skills)
+    named = vocabulary.concepts_in(" \n ".join(t or "" for t in _company_texts(employer, opening)))
     return CompanyProfile(
-        sought=frozenset(s.pk for s in sought_skills),
-        valued=frozenset(s.pk for s in valued_skills),
-        themes=frozenset(themes),
+        sought=sought,
+        valued=valued,
+        themes=company_themes(vocabulary, sought | valued, named),
+        vocabulary=vocabulary,
         sought_names={s.pk: s.name for s in sought_skills},
-        phrases=phrases_of(" \n ".join(t or "" for t in texts)),
+        named=named,
     )
 
 
-def company_profile(employer: Employer, opening: Opening | None = None) -> CompanyProfile:
+def company_profile(
+    employer: Employer, opening: Opening | None = None, *, vocabulary: Vocabulary | None = None
+) -> CompanyProfile:
     """A company as one opening shows it (its competences are sought), or without an opening
     only what it values. The M2Ms may come from ``prefetch_related`` caches (``competences``,
-    ``employer__valued_skills``)."""
+    ``employer__valued_skills``); pass ``vocabulary`` when profiling many companies at once."""
     sought = list(opening.competences.all()) if opening is not None else []
-    return _profile(employer, opening, sought)
+    return _profile(employer, opening, sought, vocabulary)
 
 
-def employer_profile(employer: Employer) -> CompanyProfile:
+def employer_profile(employer: Employer, *, vocabulary: Vocabulary | None = None) -> CompanyProfile:
     """A company as a whole, as a visit sees it: the competences of all its open openings are
     sought, besides what it values and what its story says."""
     sought = list(
@@ -106,7 +132,7 @@ def employer_profile(employer: Employer) -> CompanyProfile:
             openings__in=Opening.objects.open().filter(employer=employer)
         ).distinct()
     )
-    return _profile(employer, None, sought)
+    return _profile(employer, None, sought, vocabulary)
 
 
 def skill_names(ids: Iterable[int]) -> dict[int, str]:
@@ -115,13 +141,17 @@ def skill_names(ids: Iterable[int]) -> dict[int, str]:
 
 
 def relevant_skill_ids(company: CompanyProfile) -> set[int]:
-    """Every skill that touches the company: sought, valued, sharing a theme, or mentioned."""
-    ids = set(company.wanted)
-    if company.themes or company.phrases:
-        for pk, name in Skill.objects.values_list("pk", "name").iterator(chunk_size=5000):
-            if company.touches(pk, name):
-                ids.add(pk)
-    return ids
+    """Every skill that touches the company: related to what it wants (the same word, a
+    synonym, a narrower or the direct broader term), in one of its fields, or named in its
+    story. From the vocabulary in memory: no query."""
+    return {pk for pk in company.vocabulary.names if company.touches(pk)} | set(company.wanted)
+
+
+_RELATION_NOTES = {
+    SYNONYM: gettext_lazy("synonym of %(name)s"),
+    NARROWER: gettext_lazy("falls under %(name)s"),
+    BROADER: gettext_lazy("broader than %(name)s"),
+}
 
 
 @dataclass(frozen=True)
@@ -134,36 +164,52 @@ class Fit:
     names: Mapping[int, str]
     skills: frozenset[int]
     hobbies: frozenset[int]  # interests that are not also skills
-    skill_themes: Mapping[int, frozenset[str]]
-    hobby_themes: Mapping[int, frozenset[str]]
+    skill_themes: Mapping[int, frozenset[int]]
+    hobby_themes: Mapping[int, frozenset[int]]
     distance_km: float | None = None
     max_travel_km: float | None = None
     hours: int | None = None
     clicked: bool = False
 
     def _name(self, skill_id: int) -> str:
-        return self.names.get(skill_id, "")
+        return self.names.get(skill_id) or self.company.vocabulary.names.get(skill_id, "")
 
     def _sorted(self, ids: Iterable[int]) -> list[int]:
         return sorted(ids, key=self._name)
 
-    def _touches(self, skill_id: int, themes: Mapping[int, frozenset[str]]) -> bool:
-        return (
-            skill_id in self.company.wanted
-            or bool(themes[skill_id])
-            or self.company.mentions(self._name(skill_id))
+    def _touches(self, skill_id: int, themes: Mapping[int, frozenset[int]]) -> bool:
+        return bool(
+            self.company.links(skill_id) or themes[skill_id] or self.company.mentions(skill_id)
         )
+
+    def _word(self, skill_id: int, *, hobby: bool = False) -> str:
+        """A person's word with what it is to the company: "fietsenmaker (synoniem van
+        rijwielhersteller)", "koken (hobby)"; an exact match needs no note."""
+        notes = [_("hobby")] if hobby else []
+        links = self.company.links(skill_id)
+        if links and links[0].relation != EXACT:
+            wanted = self._name(links[0].wanted)
+            notes.append(str(_RELATION_NOTES[links[0].relation]) % {"name": wanted})
+        name = self._name(skill_id)
+        return f"{name} ({', '.join(notes)})" if notes else name
 
     @property
     def gap(self) -> list[str]:
-        """Competences sought that the person does not have yet, not even as a hobby."""
-        missing = self.company.sought - self.skills - self.hobbies
+        """Competences sought that the person does not have yet, not even as a hobby, nor as a
+        synonym or something more specific (the broader term alone leaves it in the gap)."""
+        covered = {
+            link.wanted
+            for s in self.skills | self.hobbies
+            for link in self.company.links(s)
+            if link.relation != BROADER
+        }
+        missing = self.company.sought - covered
         return sorted(self.company.sought_names.get(s, "") for s in missing)
 
     @property
     def themes_reached(self) -> list[str]:
         reached = set().union(*self.skill_themes.values(), *self.hobby_themes.values())
-        return sorted((theme_label(t) for t in reached), key=str)
+        return sorted(theme_label(self.company.vocabulary, t) for t in reached)
 
     def explanation(self) -> str:
         """One plain line: what they do (skills first), the hobbies that count, where it leads,
@@ -172,8 +218,8 @@ class Fit:
         hobbies = [s for s in self.hobbies if self._touches(s, self.hobby_themes)]
         # When only a hobby fits, one of the person's own skills is named first for context.
         context = self._sorted(set(self.skills) - set(matched))[:1] if hobbies else []
-        words = [self._name(s) for s in self._sorted(context + matched)]
-        words += [_("%(name)s (hobby)") % {"name": self._name(s)} for s in self._sorted(hobbies)]
+        words = [self._word(s) for s in self._sorted(context + matched)]
+        words += [self._word(s, hobby=True) for s in self._sorted(hobbies)]
         # Direct competence matches are named above; the arrow says which fields they lead to.
         reached = self.themes_reached
         parts = []
@@ -189,15 +235,18 @@ class Fit:
 
     def reasons(self) -> list[str]:
         """The same fit as a list of reasons, strongest first (a visit's invite suggestions)."""
-        wanted = self.company.wanted
-        asked_skills = [s for s in self.skills if s in wanted]
-        asked_hobbies = [s for s in self.hobbies if s in wanted]
+        company = self.company
+
+        def exact(s: int) -> bool:
+            return any(link.relation == EXACT for link in company.links(s))
+
+        asked_skills = [s for s in self.skills if exact(s)]
+        asked_hobbies = [s for s in self.hobbies if exact(s)]
+        related = [s for s in self.skills | self.hobbies if company.links(s) and not exact(s)]
         mentioned = [
-            s
-            for s in self.skills | self.hobbies
-            if s not in wanted and self.company.mentions(self._name(s))
+            s for s in self.skills | self.hobbies if not company.links(s) and company.mentions(s)
         ]
-        named = set(asked_skills) | set(asked_hobbies) | set(mentioned)
+        named = set(asked_skills) | set(asked_hobbies) | set(related) | set(mentioned)
         themed = {
             s: t
             for s, t in {**self.skill_themes, **self.hobby_themes}.items()
@@ -216,6 +265,11 @@ class Fit:
                 _("Interests and hobbies that fit: %(names)s")
                 % {"names": ", ".join(self._name(s) for s in self._sorted(asked_hobbies))}
             )
+        if related:
+            words = [self._word(s, hobby=s in self.hobbies) for s in self._sorted(related)]
+            reasons.append(
+                _("Fits what the company asks for: %(names)s") % {"names": ", ".join(words)}
+            )
         if mentioned:
             reasons.append(
                 _("Mentioned in the company's story: %(names)s")
@@ -228,7 +282,9 @@ class Fit:
                 else _("%(name)s (hobby)") % {"name": self._name(s)}
                 for s in self._sorted(themed)
             ]
-            fields = sorted({theme_label(t) for ts in themed.values() for t in ts})
+            fields = sorted(
+                {theme_label(company.vocabulary, t) for ts in themed.values() for t in ts}
+            )
             reasons.append(
                 _("Fits what the company does: %(names)s → %(fields)s")
                 % {"names": ", ".join(words), "fields": ", ".join(fields)}
@@ -243,26 +299,27 @@ class Fit:
         return reasons
 
 
-def _themes(
-    company: CompanyProfile, ids: Iterable[int], names: Mapping[int, str]
-) -> dict[int, frozenset[str]]:
-    return {s: themes_of(names.get(s, "")) & company.themes for s in ids}
-
-
 def _points(
     company: CompanyProfile,
     skills: frozenset[int],
     hobbies: frozenset[int],
-    skill_themes: Mapping[int, frozenset[str]],
-    hobby_themes: Mapping[int, frozenset[str]],
+    skill_themes: Mapping[int, frozenset[int]],
+    hobby_themes: Mapping[int, frozenset[int]],
     distance_km: float | None,
     max_travel_km: float | None,
 ) -> int:
+    # Per wanted word, the best any of the person's words does for it: a skill fully, a hobby
+    # for HOBBY_FACTOR, each times the weight of its relation (exact, synonym, narrower...).
+    best: dict[int, float] = {}
+    for ids, factor in ((skills, 1.0), (hobbies, HOBBY_FACTOR)):
+        for s in ids:
+            for link in company.links(s):
+                value = factor * link.weight
+                if value > best.get(link.wanted, 0.0):
+                    best[link.wanted] = value
+
     def coverage(wanted: frozenset[int]) -> float:
-        if not wanted:
-            return 0.0
-        got = len(wanted & skills) + HOBBY_FACTOR * len(wanted & hobbies)
-        return got / len(wanted)
+        return sum(best.get(w, 0.0) for w in wanted) / len(wanted) if wanted else 0.0
 
     by_skill = set().union(*skill_themes.values())
     by_hobby = set().union(*hobby_themes.values()) - by_skill
@@ -285,21 +342,24 @@ def score_profile(
     company: CompanyProfile,
     skills: Iterable[int],
     interests: Iterable[int],
-    names: Mapping[int, str],
+    names: Mapping[int, str] | None = None,
     distance_km: float | None,
     max_travel_km: float | None,
     hours: int | None = None,
     clicked: bool = False,
 ) -> Fit:
-    """A person's fit with a company, scored 0–100, from ids and names alone (no queries).
+    """A person's fit with a company, scored 0–100, from ids alone (no queries).
 
-    Competences sought and valued count by coverage (a hobby for ``HOBBY_FACTOR``), shared themes
+    Competences sought and valued count by coverage: per competence the best of the person's
+    words, weighted by how it relates (``weights.MATCH_*``: the same word, a synonym, something
+    narrower, the direct broader term), a hobby for ``HOBBY_FACTOR``. Shared fields of work count
     up to ``THEMES_FOR_FULL_POINTS``, nearness within the person's own maximum; a click adds
-    ``CLICK_BONUS`` (the caller knows about clicks: they are visits' data)."""
+    ``CLICK_BONUS`` (the caller knows about clicks: they are visits' data). ``names`` defaults to
+    the vocabulary's."""
     skills = frozenset(skills)
     hobbies = frozenset(interests) - skills
-    skill_themes = _themes(company, skills, names)
-    hobby_themes = _themes(company, hobbies, names)
+    skill_themes = {s: company.themes_of(s) for s in skills}
+    hobby_themes = {s: company.themes_of(s) for s in hobbies}
     score = _points(
         company, skills, hobbies, skill_themes, hobby_themes, distance_km, max_travel_km
     )
@@ -308,7 +368,7 @@ def score_profile(
     return Fit(
         score=score,
         company=company,
-        names=names,
+        names=names if names is not None else company.vocabulary.names,
         skills=skills,
         hobbies=hobbies,
         skill_themes=skill_themes,

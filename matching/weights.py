@@ -13,6 +13,16 @@ WEIGHT_VALUED = 15
 WEIGHT_THEMES = 30
 WEIGHT_DISTANCE = 10
 
+# How much of a wanted competence a person's word covers, by how the two relate in the
+# vocabulary (``concepts``): the very word, another word for the same concept, something more
+# specific (a reachtruck driver for "heftruck rijden"), or the direct broader term (someone in
+# "zorg" for "ouderenzorg"). Words related in no such way cover nothing; a shared field of work
+# counts under WEIGHT_THEMES instead.
+MATCH_EXACT = 1.0
+MATCH_SYNONYM = 0.95
+MATCH_NARROWER = 0.7
+MATCH_BROADER = 0.4
+
 # A hobby covers a competence for this share of a skill.
 HOBBY_FACTOR = 0.6
 # A theme reached only through a hobby counts for this share of one reached through a skill.

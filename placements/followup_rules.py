@@ -13,12 +13,15 @@ from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from baanbrekers.followups import (
     Wanted,
     followup_kind,
     followup_kind_register,
+    followup_owner,
     followup_related_register,
     followup_rule_register,
     local_today,
@@ -31,6 +34,7 @@ from .models import (
     Evaluation,
     EvaluationMoment,
     Evaluator,
+    JobCheck,
     JobOutcome,
     PlacementStatus,
 )
@@ -71,7 +75,11 @@ def placement_notices(now: datetime.datetime) -> Iterable[Wanted]:
     )
     for placement in placements:
         person = placement.jobseeker
-        caseworker = placement.caseworker or person.caseworker
+        caseworker = followup_owner(
+            assignee=placement.caseworker,
+            caseworker=person.caseworker,
+            municipality=person.municipality,
+        )
         supervisor_email = placement.supervisor.email if placement.supervisor_id else ""
         municipality = person.municipality
         names = {
@@ -137,7 +145,11 @@ def buddy_checkins(now: datetime.datetime) -> Iterable[Wanted]:
             subject=pairing,
             due_on=due,
             params={"name": pairing.jobseeker.initials_name, "buddy": pairing.buddy_name},
-            assignee=pairing.caseworker or pairing.jobseeker.caseworker,
+            assignee=followup_owner(
+                assignee=pairing.caseworker,
+                caseworker=pairing.jobseeker.caseworker,
+                municipality=pairing.jobseeker.municipality,
+            ),
             municipality=pairing.jobseeker.municipality,
         )
 
@@ -160,8 +172,17 @@ def job_retention_kind(months: int) -> str:
                 "The job started on %(date)s. Record whether the person still works there, "
                 "so that the council sees lasting work and not only starts."
             ),
+            label=format_lazy(_("Still working after {months} months?"), months=months),
+            action=job_check_action,
         )
     return key
+
+
+def job_check_action(followup) -> tuple[str, str]:
+    """The to-do list's answer button: the job's page, at the check's form."""
+    months = (followup.params or {}).get("months", "")
+    url = reverse("placements:job_detail", args=[followup.subject_id])
+    return str(_("Record the answer")), f"{url}?months={months}#check"
 
 
 def job_retention_kinds() -> tuple[str, ...]:
@@ -182,13 +203,20 @@ def jobs_still_working(now: datetime.datetime) -> Iterable[Wanted]:
                 start_date__gte=first_start - datetime.timedelta(days=3),
                 start_date__lte=last_start + datetime.timedelta(days=3),
             )
-            .select_related("jobseeker__municipality", "jobseeker__caseworker", "employer")
+            .select_related(
+                "jobseeker__municipality", "jobseeker__caseworker", "employer__relationship_owner"
+            )
             .order_by("id")
+        )
+        answered = set(
+            JobCheck.objects.filter(job__in=jobs, months=months).values_list("job_id", flat=True)
         )
         for job in jobs:
             due = add_months(job.start_date, months)
             if not (today - catch_up <= due <= today):
                 continue
+            if job.pk in answered or job.ended_by(due):
+                continue  # answered already (the employer in the portal), or known: it ended
             yield Wanted(
                 kind=job_retention_kind(months),
                 subject=job,
@@ -199,7 +227,12 @@ def jobs_still_working(now: datetime.datetime) -> Iterable[Wanted]:
                     "months": months,
                     "date": job.start_date.strftime("%d-%m-%Y"),
                 },
-                assignee=job.jobseeker.caseworker,
+                # The person's caseworker asks; else whoever knows the employer.
+                assignee=followup_owner(
+                    assignee=job.jobseeker.caseworker,
+                    relationship_owner=job.employer.relationship_owner if job.employer_id else None,
+                    municipality=job.jobseeker.municipality,
+                ),
                 municipality=job.jobseeker.municipality,
             )
 

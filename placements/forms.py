@@ -6,6 +6,13 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from baanbrekers.limits import hours_field, text_field
+from baanbrekers.validators import (
+    validate_in_planning_window,
+    validate_not_in_future,
+    validate_not_too_long_ago,
+    validate_phone,
+)
 from employers.models import EmployerContact
 
 from .models import (
@@ -20,12 +27,19 @@ from .models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The limits table (baanbrekers/limits.py): the same validators as the model fields, so the
+# error shows next to the field before the service says it again.
+HELD_ON = [validate_not_in_future, validate_not_too_long_ago]
+PLANNED = [validate_in_planning_window]
 
 
 class ProposeForm(forms.Form):
     jobseeker = forms.IntegerField(widget=forms.HiddenInput)
-    motivation = forms.CharField(
-        label=_("Why this person"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    motivation = text_field(
+        "reason",
+        label=_("Why this person"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -39,7 +53,8 @@ class ProposalAnswerForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
+    reason = text_field(
+        "reason",
         label=_("Reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -53,16 +68,15 @@ class PlacementForm(forms.Form):
         queryset=EmployerContact.objects.none(),
         required=False,
     )
-    start_date = forms.DateField(label=_("Start"), widget=DATE)
+    start_date = forms.DateField(label=_("Start"), widget=DATE, validators=PLANNED)
     planned_end_date = forms.DateField(
         label=_("Planned end"),
         widget=DATE,
         required=False,
+        validators=PLANNED,
     )
-    hours_per_week = forms.IntegerField(label=_("Hours per week"), min_value=1, max_value=40)
-    learning_goals = forms.CharField(
-        label=_("Learning goals"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    hours_per_week = hours_field(label=_("Hours per week"))
+    learning_goals = text_field("note", label=_("Learning goals"))
     benefit_kept = forms.BooleanField(label=_("Benefit continues"), required=False, initial=True)
     insurance_arranged = forms.BooleanField(label=_("Insurance arranged"), required=False)
 
@@ -75,14 +89,61 @@ class PlacementForm(forms.Form):
         ) % {"min": settings.PLACEMENT_DEFAULT_MONTHS, "max": settings.PLACEMENT_MAX_MONTHS}
 
 
+class PlacementEditForm(PlacementForm):
+    """The agreements of an existing placement. Once it runs, only what may be corrected is on
+    the form, with the reason (placements.services.placement_update decides; this collects)."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(self, *args, employer, started: bool, **kwargs):
+        super().__init__(*args, employer=employer, **kwargs)
+        self.fields["planned_end_date"].required = True
+        self.fields["planned_end_date"].help_text = ""
+        if started:
+            for name in ("planned_end_date", "benefit_kept", "insurance_arranged"):
+                del self.fields[name]
+            self.fields["reason"].required = True
+            self.fields["reason"].help_text = _(
+                "The placement has started: the correction is kept in the audit log."
+            )
+        else:
+            del self.fields["reason"]
+
+    def changes(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "reason"}
+
+
+class ProposeByHandForm(forms.Form):
+    """Propose a person to any open opening the caseworker sees, not only from the match list."""
+
+    opening = forms.ModelChoiceField(label=_("Opening"), queryset=None)
+    motivation = forms.CharField(
+        label=_("Why this person"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, openings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opening"].queryset = openings
+        self.fields["opening"].label_from_instance = lambda o: (
+            _("%(title)s at %(employer)s (%(kind)s)")
+            % {"title": o.title, "employer": o.employer, "kind": o.get_kind_display().lower()}
+        )
+
+
 class NoDisplacementForm(forms.Form):
-    note = forms.CharField(
-        label=_("How displacement was ruled out"), widget=forms.Textarea(attrs={"rows": 2})
+    note = text_field(
+        "reason",
+        label=_("How displacement was ruled out"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class ExtendForm(forms.Form):
-    new_end_date = forms.DateField(label=_("New planned end"), widget=DATE)
+    new_end_date = forms.DateField(label=_("New planned end"), widget=DATE, validators=PLANNED)
 
 
 class CompleteForm(forms.Form):
@@ -90,29 +151,36 @@ class CompleteForm(forms.Form):
 
 
 class EndEarlyForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for ending"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = text_field(
+        "reason", label=_("Reason for ending"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=PlacementOutcome.choices, initial=PlacementOutcome.NONE
     )
 
 
 class CheckInForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=DATE)
-    notes = forms.CharField(label=_("How is it going?"), widget=forms.Textarea(attrs={"rows": 2}))
+    held_on = forms.DateField(label=_("Date"), widget=DATE, validators=HELD_ON)
+    notes = text_field(
+        "note", label=_("How is it going?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class EvaluationForm(forms.Form):
     moment = forms.ChoiceField(label=_("Moment"), choices=EvaluationMoment.choices)
     evaluator = forms.ChoiceField(label=_("By"), choices=Evaluator.choices)
-    held_on = forms.DateField(label=_("Date"), widget=DATE)
-    progress = forms.CharField(
-        label=_("Progress on the learning goals"), widget=forms.Textarea(attrs={"rows": 3})
+    held_on = forms.DateField(
+        label=_("Date"),
+        widget=DATE,
+        validators=HELD_ON,
+        help_text=_("Between the start of the placement and today."),
     )
+    progress = text_field("note", label=_("Progress on the learning goals"))
     rating = forms.IntegerField(
         label=_("Overall (1 to 5)"), min_value=1, max_value=5, required=False
     )
-    next_steps = forms.CharField(
-        label=_("Next steps"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    next_steps = text_field(
+        "note", label=_("Next steps"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -122,7 +190,7 @@ class JobOutcomeForm(forms.Form):
         label=_("Or the employer's name (if not in our files)"), max_length=200, required=False
     )
     contract_type = forms.ChoiceField(label=_("Contract"), choices=ContractType.choices)
-    hours_per_week = forms.IntegerField(label=_("Hours per week"), min_value=1, max_value=60)
+    hours_per_week = hours_field(label=_("Hours per week"))
     start_date = forms.DateField(label=_("Start"), widget=DATE)
     salary_band = forms.ChoiceField(
         label=_("Salary band"), choices=[("", "—"), *SalaryBand.choices], required=False
@@ -146,21 +214,29 @@ class BuddyPairingForm(forms.Form):
         label=_("Buddy's organisation"), max_length=200, required=False
     )
     buddy_email = forms.EmailField(label=_("Buddy's email"), required=False)
-    buddy_phone = forms.CharField(label=_("Buddy's phone"), max_length=30, required=False)
-    goals = forms.CharField(label=_("Goals"), widget=forms.Textarea(attrs={"rows": 3}))
+    buddy_phone = forms.CharField(
+        label=_("Buddy's phone"),
+        max_length=30,
+        required=False,
+        validators=[validate_phone],
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    goals = text_field("note", label=_("Goals"))
     start_date = forms.DateField(label=_("Start"), widget=DATE)
 
 
 class BuddyMeetingForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    held_on = forms.DateField(label=_("Date"), widget=DATE, validators=HELD_ON)
     kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    notes = text_field(
+        "note", label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class IntroductionForm(forms.Form):
-    introduced_on = forms.DateField(label=_("Date"), widget=DATE)
+    introduced_on = forms.DateField(
+        label=_("Date"), widget=DATE, validators=[validate_not_too_long_ago]
+    )
     person_name = forms.CharField(label=_("Introduced to"), max_length=200)
     company_name = forms.CharField(label=_("Company"), max_length=200)
     outcome = forms.ChoiceField(
@@ -168,6 +244,6 @@ class IntroductionForm(forms.Form):
         choices=IntroductionOutcome.choices,
         initial=IntroductionOutcome.PENDING,
     )
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    notes = text_field(
+        "note", label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

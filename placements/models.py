@@ -8,13 +8,24 @@ one function per transition, each checking that it is allowed.
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from baanbrekers.access import is_employer_contact, scope_to_municipalities, works_in_back_office
+from baanbrekers.fields import PhoneField
+from baanbrekers.validators import (
+    HoursPerWeekValidator,
+    TextLengthValidator,
+    validate_in_planning_window,
+    validate_not_in_future,
+    validate_not_too_long_ago,
+)
 from employers.models import Employer, EmployerContact, Opening
-from jobseekers.models import ConsentKind, JobSeeker
+from jobseekers.models import BenefitType, ConsentKind, JobSeeker
 
 # How long a development placement lasts and how often it may be extended is policy, not law:
 # settings.PLACEMENT_* (baanbrekers/settings/base.py, overridable from the environment). The
@@ -61,8 +72,13 @@ class DevelopmentPlacementQuerySet(models.QuerySet):
 
 class JobOutcomeQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The back office's region only (employers see counts on their impact page)."""
-        return scope_to_municipalities(self, user, JOBSEEKER_MUNICIPALITY)
+        """The back office's region; for an employer contact the jobs at their own companies
+        (they employ the person, and answer the "still working?" checks in the portal)."""
+        if works_in_back_office(user):
+            return scope_to_municipalities(self, user, JOBSEEKER_MUNICIPALITY)
+        if is_employer_contact(user):
+            return self.filter(employer__in=Employer.objects.visible_to(user))
+        return self.none()
 
 
 class BuddyPairingQuerySet(models.QuerySet):
@@ -91,7 +107,9 @@ class Proposal(models.Model):
         verbose_name=_("proposed by"),
     )
     proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
-    motivation = models.TextField(_("why this person"), blank=True)
+    motivation = models.TextField(
+        _("why this person"), blank=True, validators=[TextLengthValidator("reason")]
+    )
     match_score = models.PositiveSmallIntegerField(_("match score"), null=True, blank=True)
     answer = models.CharField(
         _("employer's answer"),
@@ -99,7 +117,9 @@ class Proposal(models.Model):
         choices=ProposalAnswer.choices,
         default=ProposalAnswer.PENDING,
     )
-    answer_reason = models.TextField(_("reason"), blank=True)
+    answer_reason = models.TextField(
+        _("reason"), blank=True, validators=[TextLengthValidator("reason")]
+    )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -133,6 +153,9 @@ class Proposal(models.Model):
 
     def __str__(self):
         return f"{self.jobseeker} → {self.opening}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("placements:proposal_detail", args=[self.pk])
 
 
 class PlacementStatus(models.TextChoices):
@@ -200,19 +223,21 @@ class DevelopmentPlacement(models.Model):
         related_name="placements",
         verbose_name=_("caseworker"),
     )
-    start_date = models.DateField(_("start"))
-    planned_end_date = models.DateField(_("planned end"))
+    start_date = models.DateField(_("start"), validators=[validate_in_planning_window])
+    planned_end_date = models.DateField(_("planned end"), validators=[validate_in_planning_window])
     original_end_date = models.DateField(_("originally planned end"), null=True, blank=True)
     hours_per_week = models.PositiveSmallIntegerField(
-        _("hours per week"), validators=[MinValueValidator(1), MaxValueValidator(40)]
+        _("hours per week"), validators=[HoursPerWeekValidator()]
     )
-    learning_goals = models.TextField(_("learning goals"))
+    learning_goals = models.TextField(_("learning goals"), validators=[TextLengthValidator("note")])
     benefit_kept = models.BooleanField(_("benefit continues"), default=True)
     insurance_arranged = models.BooleanField(_("insurance arranged"), default=False)
     no_displacement_confirmed = models.BooleanField(
         _("checked: does not replace a regular job"), default=False
     )
-    no_displacement_note = models.TextField(_("how displacement was ruled out"), blank=True)
+    no_displacement_note = models.TextField(
+        _("how displacement was ruled out"), blank=True, validators=[TextLengthValidator("reason")]
+    )
     no_displacement_checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -233,7 +258,9 @@ class DevelopmentPlacement(models.Model):
     extension_count = models.PositiveSmallIntegerField(_("times extended"), default=0)
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    end_reason = models.TextField(_("reason for ending"), blank=True)
+    end_reason = models.TextField(
+        _("reason for ending"), blank=True, validators=[TextLengthValidator("reason")]
+    )
     outcome = models.CharField(
         _("outcome"), max_length=20, choices=PlacementOutcome.choices, blank=True
     )
@@ -268,8 +295,11 @@ class DevelopmentPlacement(models.Model):
                 condition=models.Q(planned_end_date__gt=models.F("start_date")),
                 name="placement_end_after_start",
             ),
+            # A proposed placement may end early (it did not go ahead) before anyone checked
+            # for displacement; one that started always had the check.
             models.CheckConstraint(
-                condition=~models.Q(status__in=["agreed", "active", "completed", "ended_early"])
+                condition=~models.Q(status__in=["agreed", "active", "completed"])
+                & ~models.Q(status="ended_early", started_on__isnull=False)
                 | models.Q(no_displacement_confirmed=True),
                 name="placement_agreed_only_without_displacement",
             ),
@@ -277,6 +307,36 @@ class DevelopmentPlacement(models.Model):
 
     def __str__(self):
         return f"{self.jobseeker} @ {self.employer}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("placements:placement_detail", args=[self.pk])
+
+    def clean(self):
+        """The placement rules of the limits table (baanbrekers/limits.py) that need two fields."""
+        from baanbrekers.limits import placement_earliest_start
+        from baanbrekers.validators import date_format
+
+        super().clean()
+        errors = {}
+        earliest = placement_earliest_start()
+        if self.pk is None and self.start_date and self.start_date < earliest:
+            errors["start_date"] = _(
+                "A new placement starts on %(earliest)s or later; one that started longer ago "
+                "should have been recorded then."
+            ) % {"earliest": date_format(earliest)}
+        # The job seeker keeps their benefit during a development placement: without it this is
+        # paid work (record a job) or displacement.
+        if (
+            not self.benefit_kept
+            and self.jobseeker_id
+            and self.jobseeker.benefit_type != BenefitType.NONE
+        ):
+            errors["benefit_kept"] = _(
+                "%(name)s has a benefit, which continues during a development placement. Tick "
+                "'benefit continues', or record paid work instead."
+            ) % {"name": self.jobseeker}
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_final(self) -> bool:
@@ -296,8 +356,10 @@ class CheckIn(models.Model):
         related_name="checkins",
         verbose_name=_("placement"),
     )
-    held_on = models.DateField(_("date"))
-    notes = models.TextField(_("notes"))
+    held_on = models.DateField(
+        _("date"), validators=[validate_not_in_future, validate_not_too_long_ago]
+    )
+    notes = models.TextField(_("notes"), validators=[TextLengthValidator("note")])
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -338,15 +400,21 @@ class Evaluation(models.Model):
     )
     moment = models.CharField(_("moment"), max_length=10, choices=EvaluationMoment.choices)
     evaluator = models.CharField(_("by"), max_length=12, choices=Evaluator.choices)
-    held_on = models.DateField(_("date"))
-    progress = models.TextField(_("progress on the learning goals"))
+    held_on = models.DateField(
+        _("date"), validators=[validate_not_in_future, validate_not_too_long_ago]
+    )
+    progress = models.TextField(
+        _("progress on the learning goals"), validators=[TextLengthValidator("note")]
+    )
     rating = models.PositiveSmallIntegerField(
         _("overall (1 to 5)"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
-    next_steps = models.TextField(_("next steps"), blank=True)
+    next_steps = models.TextField(
+        _("next steps"), blank=True, validators=[TextLengthValidator("note")]
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -368,6 +436,37 @@ class Evaluation(models.Model):
 
     def __str__(self):
         return f"{self.get_moment_display()} ({self.get_evaluator_display()})"
+
+    def clean(self):
+        """Dated within the placement: from its start to its end, or today while it runs."""
+        from baanbrekers.validators import date_format
+
+        super().clean()
+        if not (self.held_on and self.placement_id):
+            return
+        placement = self.placement
+        first = placement.started_on or placement.start_date
+        last = placement.ended_on or datetime.date.max
+        if not first <= self.held_on <= last:
+            message = (
+                _("Choose a date from %(start)s to %(end)s, when the placement ran.")
+                % {"start": date_format(first), "end": date_format(last)}
+                if placement.ended_on
+                else _("Choose a date from %(start)s, when the placement started, to today.")
+                % {"start": date_format(first)}
+            )
+            raise ValidationError({"held_on": ValidationError(message, code="outside_placement")})
+
+    @property
+    def correctable_until(self) -> datetime.date:
+        """Who filed it may correct it until this day (``LEAD_TIMES["evaluation_correctable"]``)."""
+        from baanbrekers.limits import evaluation_correctable_until
+
+        created = self.created_at or timezone.now()
+        return evaluation_correctable_until(timezone.localdate(created))
+
+    def is_correctable(self, today: datetime.date | None = None) -> bool:
+        return (today or timezone.localdate()) <= self.correctable_until
 
 
 class ContractType(models.TextChoices):
@@ -419,7 +518,7 @@ class JobOutcome(models.Model):
     )
     contract_type = models.CharField(_("contract"), max_length=15, choices=ContractType.choices)
     hours_per_week = models.PositiveSmallIntegerField(
-        _("hours per week"), validators=[MinValueValidator(1), MaxValueValidator(60)]
+        _("hours per week"), validators=[HoursPerWeekValidator()]
     )
     start_date = models.DateField(_("start"))
     salary_band = models.CharField(
@@ -435,6 +534,16 @@ class JobOutcome(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    end_date = models.DateField(
+        _("ended on"),
+        null=True,
+        blank=True,
+        help_text=_("Empty while the person works there."),
+    )
+    end_reason = models.CharField(_("why it ended"), max_length=500, blank=True)
+    # The statistics roll-up recomputes the days of rows changed since its last run.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
     objects = JobOutcomeQuerySet.as_manager()
 
     class Meta:
@@ -446,15 +555,74 @@ class JobOutcome(models.Model):
             models.CheckConstraint(
                 condition=models.Q(employer__isnull=False) | ~models.Q(employer_name=""),
                 name="job_has_employer",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="job_end_after_start",
+            ),
         ]
 
     def __str__(self):
         return f"{self.jobseeker} @ {self.employer or self.employer_name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("placements:job_detail", args=[self.pk])
+
     @property
     def employer_display(self) -> str:
         return str(self.employer) if self.employer_id else self.employer_name
+
+    def ended_by(self, day: datetime.date) -> bool:
+        """Whether the job had ended on ``day`` (its last day lies before it)."""
+        return self.end_date is not None and self.end_date < day
+
+
+class JobCheckSource(models.TextChoices):
+    CASEWORKER = "caseworker", _("Caseworker")
+    EMPLOYER = "employer", _("Employer")
+
+
+class JobCheckQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Follows the job (JobOutcome.objects.visible_to)."""
+        return self.filter(job__in=JobOutcome.objects.visible_to(user))
+
+
+class JobCheck(models.Model):
+    """The answer to "still working?" some months (settings.JOB_RETENTION_CHECK_MONTHS) after a
+    job started, given by the caseworker or the employer. The council's "still working after
+    6/12 months" figure is counted from these answers only (stats.rollup)."""
+
+    job = models.ForeignKey(
+        JobOutcome, on_delete=models.CASCADE, related_name="checks", verbose_name=_("job")
+    )
+    months = models.PositiveSmallIntegerField(_("months after the start"))
+    checked_on = models.DateField(_("checked on"))
+    still_working = models.BooleanField(_("still working there"))
+    source = models.CharField(_("answered by"), max_length=10, choices=JobCheckSource.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = JobCheckQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("job check")
+        verbose_name_plural = _("job checks")
+        ordering = ["job", "months"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "months"], name="job_check_once_per_month"),
+            models.CheckConstraint(condition=models.Q(months__gte=1), name="job_check_months"),
+        ]
+
+    def __str__(self):
+        return f"{self.job} +{self.months}m"
 
 
 class BuddyStatus(models.TextChoices):
@@ -476,7 +644,7 @@ class BuddyPairing(models.Model):
     buddy_name = models.CharField(_("buddy"), max_length=200)
     buddy_organisation = models.CharField(_("buddy's organisation"), max_length=200, blank=True)
     buddy_email = models.EmailField(_("buddy's email"), blank=True)
-    buddy_phone = models.CharField(_("buddy's phone"), max_length=30, blank=True)
+    buddy_phone = PhoneField(_("buddy's phone"), blank=True)
     buddy_employer = models.ForeignKey(
         Employer,
         on_delete=models.SET_NULL,
@@ -485,7 +653,7 @@ class BuddyPairing(models.Model):
         related_name="buddies",
         verbose_name=_("buddy's company (if in our files)"),
     )
-    goals = models.TextField(_("goals"))
+    goals = models.TextField(_("goals"), validators=[TextLengthValidator("note")])
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"), null=True, blank=True)
     status = models.CharField(
@@ -518,6 +686,9 @@ class BuddyPairing(models.Model):
     def __str__(self):
         return f"{self.jobseeker} & {self.buddy_name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("placements:buddy_detail", args=[self.pk])
+
 
 class MeetingKind(models.TextChoices):
     WALK_ALONG = "walk_along", _("Walk-along day")
@@ -531,9 +702,11 @@ class BuddyMeeting(models.Model):
     pairing = models.ForeignKey(
         BuddyPairing, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("pairing")
     )
-    held_on = models.DateField(_("date"))
+    held_on = models.DateField(
+        _("date"), validators=[validate_not_in_future, validate_not_too_long_ago]
+    )
     kind = models.CharField(_("kind"), max_length=15, choices=MeetingKind.choices)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[TextLengthValidator("note")])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -564,7 +737,7 @@ class Introduction(models.Model):
         related_name="introductions",
         verbose_name=_("pairing"),
     )
-    introduced_on = models.DateField(_("date"))
+    introduced_on = models.DateField(_("date"), validators=[validate_not_too_long_ago])
     person_name = models.CharField(_("introduced to"), max_length=200)
     company_name = models.CharField(_("company"), max_length=200)
     employer = models.ForeignKey(
@@ -581,7 +754,7 @@ class Introduction(models.Model):
         choices=IntroductionOutcome.choices,
         default=IntroductionOutcome.PENDING,
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[TextLengthValidator("note")])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from baanbrekers import disclosure, geo
@@ -54,6 +54,10 @@ def pipeline_board(user: User) -> dict:
         "placements_active": placements.filter(status=PlacementStatus.ACTIVE).order_by(
             "planned_end_date"
         ),
+        # Where a card lands when it is completed or ended from the board: the latest first.
+        "placements_finished": placements.filter(
+            status__in=[PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY]
+        ).order_by(F("ended_on").desc(nulls_last=True), "-pk"),
     }
     board = {key: list(qs[:BOARD_COLUMN_LIMIT]) for key, qs in columns.items()}
     # Where matching starts: the open offers of the user's region, newest first.

@@ -7,6 +7,8 @@ guard — a function of the placement that returns the reason it is not allowed 
     proposed ──agree──▶ agreed ──start──▶ active ──complete──▶ completed
         └────────────────┴──────end_early─────┴──────────────▶ ended_early
     active ──extend (at most settings.PLACEMENT_MAX_EXTENSIONS times)──▶ active
+    proposed, agreed: edit; active: correct (with a reason, audited)
+    active, completed, ended_early: record_job (paid work, now or later)
 
 The services (``placements.services``, one function per action) call ``transition_check`` and so
 refuse what the table does not allow; the pages (which buttons to show), the API (the
@@ -39,6 +41,7 @@ PROPOSED = PlacementStatus.PROPOSED
 AGREED = PlacementStatus.AGREED
 ACTIVE = PlacementStatus.ACTIVE
 COMPLETED = PlacementStatus.COMPLETED
+ENDED_EARLY = PlacementStatus.ENDED_EARLY
 
 
 # --- Who ----------------------------------------------------------------------------------------
@@ -125,12 +128,19 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("start", (AGREED,), ACTIVE, back_office, _insurance_missing),
     Transition("extend", (ACTIVE,), ACTIVE, back_office, _extended_enough),
     Transition("complete", (ACTIVE,), COMPLETED, back_office),
-    Transition("end_early", (PROPOSED, AGREED, ACTIVE), PlacementStatus.ENDED_EARLY, back_office),
+    Transition("end_early", (PROPOSED, AGREED, ACTIVE), ENDED_EARLY, back_office),
     # Records during and after a placement; by the caseworker or the company's supervisor.
     Transition("checkin", (AGREED, ACTIVE, COMPLETED), None, back_office_or_employer),
     Transition("evaluation", (ACTIVE, COMPLETED), None, back_office_or_employer),
     # The portal's question whether the employer offers paid work afterwards.
     Transition("paid_work_answer", (ACTIVE,), None, employer_contact_of, _not_ending_yet),
+    # Corrections: before the start the agreements may change freely; after the start a
+    # correction needs a reason and is audited with what changed (placement_update).
+    Transition("edit", (PROPOSED, AGREED), None, back_office),
+    Transition("correct", (ACTIVE,), None, back_office),
+    # Paid work: while it runs (it completes the placement) or any time after it finished, so
+    # a job found after "completed with paid work" can still be recorded.
+    Transition("record_job", (ACTIVE, COMPLETED, ENDED_EARLY), None, back_office),
 )
 BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
 # The status changes (the API's ``transition`` endpoint takes these).
@@ -155,6 +165,15 @@ _WRONG_STATUS = {
     ),
     "paid_work_answer": gettext_lazy(
         "The question about paid work is for an active placement; this one is %(status)s."
+    ),
+    "edit": gettext_lazy(
+        "The agreements can be changed until the placement starts; this one is %(status)s."
+    ),
+    "correct": gettext_lazy(
+        "Corrections with a reason are for a placement in progress; this one is %(status)s."
+    ),
+    "record_job": gettext_lazy(
+        "Paid work is recorded during or after a placement; this one is %(status)s."
     ),
 }
 

@@ -7,16 +7,23 @@ only; employer contacts get a 403 (their pages are the portal's).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from baanbrekers.forms import ConfirmForm
 from baanbrekers.listing import paginate
 from baanbrekers.viewtools import apply_service_errors, user_passes
+from employers.models import OpeningStatus
+from jobseekers.models import ConsentKind
 from matching.ranking import (
     rank_employers_to_visit,
     rank_jobseekers_for_opening,
@@ -47,10 +54,13 @@ from .forms import (
     IntroductionForm,
     JobOutcomeForm,
     NoDisplacementForm,
+    PlacementEditForm,
     PlacementForm,
     ProposalAnswerForm,
+    ProposeByHandForm,
     ProposeForm,
 )
+from .models import FINAL_STATUSES, PlacementOutcome
 from .selectors import (
     anonymised_profile,
     buddy_pairing_list,
@@ -58,7 +68,7 @@ from .selectors import (
     pipeline_board,
     pipeline_counts,
 )
-from .transitions import action_options
+from .transitions import STATUS_ACTIONS, action_options
 
 pipeline_required = user_passes(may_work_in_pipeline)
 
@@ -68,12 +78,138 @@ pipeline_required = user_passes(may_work_in_pipeline)
 def pipeline(request):
     user = request.user
     if may_work_in_pipeline(user):
-        return render(request, "placements/pipeline.html", {"board": pipeline_board(user)})
+        return render(request, "placements/pipeline.html", _board_context(request))
     if user.is_alderman:
         return render(
             request, "placements/pipeline_figures.html", {"counts": pipeline_counts(user)}
         )
     raise PermissionDenied
+
+
+# --- The board's moves ------------------------------------------------------------------------
+# A card offers the status changes of placements.transitions (STATUS_ACTIONS) that the table
+# allows this user now; the ones that need input carry their small form. Every move is a plain
+# POST form (keyboard and no-JavaScript friendly) that htmx enhances to swap the board in place.
+BOARD_MOVES = {
+    "confirm_no_displacement": (
+        NoDisplacementForm,
+        gettext_lazy("Record the no-displacement check"),
+    ),
+    "agree": (None, gettext_lazy("Agree")),
+    "start": (None, gettext_lazy("Start")),
+    "extend": (ExtendForm, gettext_lazy("Extend")),
+    "complete": (CompleteForm, gettext_lazy("Complete")),
+    "end_early": (EndEarlyForm, gettext_lazy("End early")),
+}
+# Actions whose refusal the card explains (the next step is waiting for something).
+BOARD_REASONS = {"agree", "start"}
+BOARD_COLUMNS = (
+    ("proposed", "placements_proposed", gettext_lazy("Proposed")),
+    ("agreed", "placements_agreed", gettext_lazy("Agreed")),
+    ("active", "placements_active", gettext_lazy("In progress")),
+    ("finished", "placements_finished", gettext_lazy("Finished")),
+)
+
+
+@dataclass
+class BoardMove:
+    action: str
+    label: str
+    form: object | None = None
+    reason: str | None = None
+    open: bool = False
+
+
+def _board_form(action: str, placement, data=None):
+    form_class = BOARD_MOVES[action][0]
+    # One prefix per card and action: field ids stay unique on a board of many cards.
+    return form_class(data, prefix=f"{action}-{placement.pk}") if form_class else None
+
+
+def _board_moves(placement, user, bound: tuple | None = None) -> list[BoardMove]:
+    moves = []
+    for option in action_options(placement, user):
+        if option.action not in BOARD_MOVES or option.action not in STATUS_ACTIONS:
+            continue
+        if not option.allowed:
+            if option.action in BOARD_REASONS:
+                moves.append(BoardMove(option.action, "", reason=option.reason))
+            continue
+        form = None
+        is_bound = bound is not None and bound[:2] == (placement.pk, option.action)
+        if is_bound:
+            form = bound[2]
+        elif BOARD_MOVES[option.action][0] is not None:
+            form = _board_form(option.action, placement)
+        moves.append(
+            BoardMove(option.action, str(BOARD_MOVES[option.action][1]), form, open=is_bound)
+        )
+    return moves
+
+
+def _board_context(
+    request, *, bound: tuple | None = None, moved=None, error: str = "", message: str = ""
+) -> dict:
+    """The board with each card's moves. ``bound``: (placement id, action, form) whose input
+    and errors are shown again; ``moved``: the card just moved, focused after the swap."""
+    board = pipeline_board(request.user)
+    columns = []
+    for key, board_key, title in BOARD_COLUMNS:
+        for placement in board[board_key]:
+            placement.board_moves = _board_moves(placement, request.user, bound)
+            placement.can_record_job = key == "finished" and "record_job" in {
+                o.action for o in action_options(placement, request.user) if o.allowed
+            }
+        columns.append({"key": key, "title": title, "placements": board[board_key]})
+    return {
+        "board": board,
+        "columns": columns,
+        "moved_id": moved.pk if moved is not None else None,
+        "board_error": error,
+        "board_error_id": bound[0] if bound else None,
+        "board_message": message,
+    }
+
+
+def _board_response(request, status=200, **kwargs):
+    template = "placements/_board.html" if request.htmx else "placements/pipeline.html"
+    # htmx swaps only 2xx answers: a refused form comes back as 200 to the fragment.
+    return render(
+        request,
+        template,
+        _board_context(request, **kwargs),
+        status=200 if request.htmx else status,
+    )
+
+
+@pipeline_required
+@require_POST
+def board_action(request, pk, action):
+    """Moves one card: the same services and transitions table as the placement's own page.
+    Without JavaScript it comes back to the board (or shows the board with the card's form and
+    its errors); with htmx it answers the board, the card in its new column."""
+    placement = placement_for_user(request.user, pk)
+    if action not in BOARD_MOVES:
+        raise Http404
+    form = _board_form(action, placement, request.POST)
+    if form is not None and not form.is_valid():
+        return _board_response(request, status=400, bound=(placement.pk, action, form))
+    try:
+        _do_action(action, placement, form.cleaned_data if form else {}, request.user)
+    except ValidationError as exc:
+        if form is not None:
+            apply_service_errors(form, exc)
+            return _board_response(request, status=400, bound=(placement.pk, action, form))
+        error = " ".join(exc.messages)
+        if request.htmx:
+            return _board_response(request, bound=(placement.pk, action, None), error=error)
+        messages.error(request, error)
+        return redirect("placements:pipeline")
+    message = str(ACTION_MESSAGES[action])
+    if request.htmx:
+        return _board_response(request, moved=placement, message=message)
+    messages.success(request, message)
+    return redirect("placements:pipeline")
 
 
 @pipeline_required
@@ -137,6 +273,47 @@ def jobseeker_matches(request, pk):
                 jobseeker, employers=matchable_employers(request.user)
             ),
         },
+    )
+
+
+@pipeline_required
+@require_http_methods(["GET", "POST"])
+def jobseeker_propose(request, pk):
+    """Propose a person "by hand" to any open opening the caseworker sees. The proposal service
+    checks the consent, that the opening is open and that the person is looking for work."""
+    jobseeker = jobseeker_for_matching(request.user, pk)
+    openings = (
+        matchable_openings(request.user)
+        .filter(status=OpeningStatus.OPEN)
+        .select_related("employer")
+        .order_by("employer__trade_name", "title")
+    )
+    form = ProposeByHandForm(
+        request.POST or None, openings=openings, initial={"opening": request.GET.get("opening")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.proposal_create(
+                jobseeker=jobseeker,
+                opening=form.cleaned_data["opening"],
+                proposed_by=request.user,
+                motivation=form.cleaned_data["motivation"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s has been proposed.") % {"name": jobseeker})
+            return redirect("placements:proposal_detail", pk=proposal.pk)
+    return render(
+        request,
+        "placements/propose_form.html",
+        {
+            "form": form,
+            "jobseeker": jobseeker,
+            "has_consent": jobseeker.has_consent(ConsentKind.SHARE_PROFILE),
+            "looking": jobseeker.is_looking_for_work(),
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -240,6 +417,55 @@ def placement_detail(request, pk):
     return _render_placement(request, placement, _placement_forms(placement))
 
 
+@pipeline_required
+@require_http_methods(["GET", "POST"])
+def placement_edit(request, pk):
+    """Change the agreements before the start; correct them (with a reason) once it runs."""
+    placement = placement_for_user(request.user, pk)
+    options = {o.action: o for o in action_options(placement, request.user)}
+    option = options.get("edit") or options.get("correct")
+    if option is None or not option.allowed:
+        messages.error(
+            request,
+            option.reason if option else _("This placement can no longer be changed."),
+        )
+        return redirect("placements:placement_detail", pk=placement.pk)
+    started = option.action == "correct"
+    form = PlacementEditForm(
+        request.POST or None,
+        employer=placement.employer,
+        started=started,
+        initial={
+            "supervisor": placement.supervisor_id,
+            "start_date": placement.start_date,
+            "planned_end_date": placement.planned_end_date,
+            "hours_per_week": placement.hours_per_week,
+            "learning_goals": placement.learning_goals,
+            "benefit_kept": placement.benefit_kept,
+            "insurance_arranged": placement.insurance_arranged,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_update(
+                placement=placement,
+                changed_by=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+                **form.changes(),
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The agreements have been saved."))
+            return redirect("placements:placement_detail", pk=placement.pk)
+    return render(
+        request,
+        "placements/placement_edit.html",
+        {"form": form, "placement": placement, "started": started},
+        status=400 if form.errors else 200,
+    )
+
+
 def _render_placement(request, placement, forms, status=200):
     return render(
         request,
@@ -331,7 +557,28 @@ def placement_action(request, pk, action):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, str(ACTION_MESSAGES[action]))
+        if _found_paid_work(action, form):
+            # Straight on to recording the job, prefilled from the placement.
+            return redirect(_job_form_url(placement))
     return redirect("placements:placement_detail", pk=placement.pk)
+
+
+PAID_WORK_OUTCOMES = (PlacementOutcome.PAID_JOB_HERE, PlacementOutcome.PAID_JOB_ELSEWHERE)
+
+
+def _found_paid_work(action, form) -> bool:
+    return (
+        action in ("complete", "end_early")
+        and form is not None
+        and form.cleaned_data.get("outcome") in PAID_WORK_OUTCOMES
+    )
+
+
+def _job_form_url(placement) -> str:
+    return (
+        reverse("placements:job_create", args=[placement.jobseeker_id])
+        + f"?placement={placement.pk}"
+    )
 
 
 @pipeline_required
@@ -352,11 +599,12 @@ def job_create(request, jobseeker_pk):
             raise PermissionDenied
     initial = {}
     if placement is not None:
-        initial = {
-            "employer": placement.employer_id,
-            "route": "placement",
-            "hours_per_week": placement.hours_per_week,
-        }
+        initial = {"route": "placement", "hours_per_week": placement.hours_per_week}
+        # A finished placement says where the work is; "elsewhere" leaves the employer open.
+        if placement.outcome != PlacementOutcome.PAID_JOB_ELSEWHERE:
+            initial["employer"] = placement.employer_id
+        if placement.ended_on:
+            initial["start_date"] = placement.ended_on
     form = JobOutcomeForm(
         request.POST or None, employers=matchable_employers(request.user), initial=initial
     )
@@ -380,7 +628,12 @@ def job_create(request, jobseeker_pk):
     return render(
         request,
         "placements/job_form.html",
-        {"form": form, "jobseeker": jobseeker, "placement": placement},
+        {
+            "form": form,
+            "jobseeker": jobseeker,
+            "placement": placement,
+            "placement_finished": placement is not None and placement.status in FINAL_STATUSES,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -424,6 +677,12 @@ def buddy_detail(request, pk):
     intro_form = IntroductionForm(
         request.POST if request.POST.get("form") == "introduction" else None, prefix="intro"
     )
+    # Ending a pairing is confirmed with a box to tick (works without JavaScript).
+    end_form = ConfirmForm(
+        request.POST if request.POST.get("form") == "end" else None,
+        prefix="end",
+        label=_("Yes, end this buddy pairing"),
+    )
     if request.method == "POST":
         kind = request.POST.get("form")
         try:
@@ -435,7 +694,7 @@ def buddy_detail(request, pk):
                 services.introduction_record(pairing=pairing, **intro_form.cleaned_data)
                 messages.success(request, _("The introduction has been recorded."))
                 return redirect("placements:buddy_detail", pk=pairing.pk)
-            if kind == "end":
+            if kind == "end" and end_form.is_valid():
                 services.buddy_pairing_end(pairing=pairing, ended_by=request.user)
                 messages.success(request, _("The buddy pairing has ended."))
                 return redirect("placements:buddy_detail", pk=pairing.pk)
@@ -454,6 +713,7 @@ def buddy_detail(request, pk):
             "introductions": pairing.introductions.select_related("employer"),
             "meeting_form": meeting_form,
             "intro_form": intro_form,
+            "end_form": end_form,
         },
-        status=400 if (meeting_form.errors or intro_form.errors) else 200,
+        status=400 if (meeting_form.errors or intro_form.errors or end_form.errors) else 200,
     )

@@ -13,13 +13,18 @@ claims to decide) are scoped to the caseworker's municipalities.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from baanbrekers.access import get_visible_or_404, is_employer_contact, works_in_back_office
+from baanbrekers.access import (
+    get_visible_or_404,
+    is_employer_contact,
+    sees_all_municipalities,
+    works_in_back_office,
+)
 from baanbrekers.models import User
 from employers.models import Employer, Opening
-from placements.models import DevelopmentPlacement, Proposal
+from placements.models import DevelopmentPlacement, JobOutcome, Proposal
 from visits.models import Visit
 
 from .models import ClaimStatus, CompanyClaim, Invitation
@@ -103,6 +108,15 @@ def portal_placement_for_user(user: User, employer: Employer, pk) -> Development
     return get_visible_or_404(portal_placements(user, employer), pk)
 
 
+def portal_jobs(user: User, employer: Employer) -> QuerySet[JobOutcome]:
+    """Paid jobs at this company (their "still working?" checks are answered here)."""
+    return _of_company(JobOutcome.objects.all(), user, employer).select_related("jobseeker")
+
+
+def portal_job_for_user(user: User, employer: Employer, pk) -> JobOutcome:
+    return get_visible_or_404(portal_jobs(user, employer), pk)
+
+
 def portal_visits(user: User, employer: Employer) -> QuerySet[Visit]:
     """The visits to this company (the visit itself; never who comes)."""
     return _of_company(Visit.objects.all(), user, employer)
@@ -121,8 +135,13 @@ def _employers_to_manage(user: User) -> QuerySet[Employer]:
 
 
 def claims_to_decide(user: User) -> QuerySet[CompanyClaim]:
-    """Claims on companies in the caseworker's municipalities (all for coordinators)."""
-    return CompanyClaim.objects.filter(employer__in=_employers_to_manage(user))
+    """Claims on companies in the caseworker's municipalities (all for coordinators), and for
+    coordinators also the requests with a KvK number no registered company has (no
+    municipality yet: the region's coordinators register the company)."""
+    known = Q(employer__in=_employers_to_manage(user))
+    if sees_all_municipalities(user):
+        return CompanyClaim.objects.filter(known | Q(employer__isnull=True))
+    return CompanyClaim.objects.filter(known)
 
 
 def claim_for_user(user: User, pk) -> CompanyClaim:

@@ -7,8 +7,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from baanbrekers.forms import formfield_https
-from employers.forms import DATE, TEXTAREA, SkillNamesField, clean_postcode_value
-from employers.models import Employer, EmployerContact, Opening, Referral
+from baanbrekers.limits import text_field
+from baanbrekers.validators import (
+    TextLengthValidator,
+    normalise_phone,
+    validate_not_in_future,
+    validate_not_too_long_ago,
+)
+from employers.forms import (
+    DATE,
+    TEXTAREA,
+    EmployerContactForm,
+    OpeningFormBase,
+    SkillNamesField,
+    split_names,
+)
+from employers.models import Employer, EmployerContact, Referral
+from employers.services import OPENING_FIELDS, REFERRAL_FIELDS, STORY_FIELDS
 from placements.models import EvaluationMoment, ProposalAnswer
 
 from .models import PaidWorkIntent
@@ -29,6 +44,43 @@ class ClaimForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
 
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+
+class RegisterCompanyForm(ClaimForm):
+    """A company we may not know yet: the person registers it and asks to represent it."""
+
+    trade_name = forms.CharField(label=_("Company name"), max_length=200)
+    street_address = forms.CharField(
+        label=_("Street and number"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=7,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    city = forms.CharField(label=_("Place"), max_length=100, required=False)
+    contact_name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        help_text=_("You are the first contact person of the company."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    field_order = [
+        "trade_name",
+        "kvk_number",
+        "street_address",
+        "postcode",
+        "city",
+        "contact_name",
+        "job_title",
+        "phone",
+    ]
+
 
 class InvitationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -46,7 +98,7 @@ class InvitationForm(forms.Form):
 
 
 class DeclineClaimForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = text_field("reason", label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class StoryForm(forms.ModelForm):
@@ -55,16 +107,8 @@ class StoryForm(forms.ModelForm):
     class Meta:
         formfield_callback = formfield_https
         model = Employer
-        fields = [
-            "story_what",
-            "story_passion",
-            "story_culture",
-            "story_views",
-            "story_values",
-            "valued_skills",
-            "website",
-        ]
-        widgets = {name: TEXTAREA for name in fields[:5]}
+        fields = [*STORY_FIELDS, "valued_skills", "website"]
+        widgets = {name: TEXTAREA for name in STORY_FIELDS}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,51 +119,35 @@ class StoryForm(forms.ModelForm):
         return {*super()._get_validation_exclusions(), "valued_skills"}
 
 
-class ContactForm(forms.ModelForm):
-    class Meta:
-        model = EmployerContact
-        fields = ["name", "role", "email", "phone", "is_primary"]
-        widgets = {
-            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-        }
+class ContactForm(EmployerContactForm):
+    """The employer's own contact persons: the staff form, the same rules."""
 
 
-class OpeningForm(forms.ModelForm):
-    competences = SkillNamesField(label=_("Competences sought"))
+class OpeningForm(OpeningFormBase):
+    """The employer's offer. Their competence words are suggestions that staff map onto the
+    shared vocabulary; they never join it from here (``employers.services``)."""
 
-    class Meta:
-        model = Opening
-        fields = [
-            "kind",
-            "title",
-            "description",
-            "competences",
-            "hours_per_week",
-            "places",
-            "location_postcode",
-            "start_date",
-            "end_date",
-        ]
-        widgets = {"description": TEXTAREA, "start_date": DATE, "end_date": DATE}
+    suggested_competences = forms.CharField(
+        label=_("Competences you look for"),
+        required=False,
+        validators=[TextLengthValidator("reason")],
+        help_text=_(
+            "Separate with commas, e.g. punctual, teamwork, forklift licence. Our staff link them "
+            "to the words we match on."
+        ),
+    )
 
-    def clean_location_postcode(self):
-        return clean_postcode_value(self.cleaned_data["location_postcode"])
+    class Meta(OpeningFormBase.Meta):
+        fields = [*OPENING_FIELDS[:3], "suggested_competences", *OPENING_FIELDS[3:]]
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The end cannot be before the start."))
-        return cleaned
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["suggested_competences"] = ", ".join(self.instance.competence_suggestions)
 
-    def _get_validation_exclusions(self):
-        return {*super()._get_validation_exclusions(), "competences"}
-
-    def _post_clean(self):
-        if "end_date" in self.errors:
-            return
-        super()._post_clean()
+    def clean_suggested_competences(self):
+        # Stored one a line (employers.services.competence_suggestions_from).
+        return "\n".join(split_names(self.cleaned_data["suggested_competences"]))
 
 
 ANSWER_CHOICES = [
@@ -133,10 +161,10 @@ class AnswerForm(forms.Form):
     answer = forms.ChoiceField(
         label=_("Your answer"), choices=ANSWER_CHOICES, widget=forms.RadioSelect
     )
-    reason = forms.CharField(
+    reason = text_field(
+        "reason",
         label=_("Reason"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Needed for 'not now' and 'no': it helps us propose better."),
     )
 
@@ -150,22 +178,29 @@ class AnswerForm(forms.Form):
         return cleaned
 
 
-class CheckInForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
-    notes = forms.CharField(label=_("How is it going?"), widget=forms.Textarea(attrs={"rows": 3}))
+HELD_ON = [validate_not_in_future, validate_not_too_long_ago]
 
-    def clean_held_on(self):
-        held_on = self.cleaned_data["held_on"]
-        if held_on > timezone.localdate():
-            raise forms.ValidationError(_("A check-in cannot be in the future."))
-        return held_on
+
+class CheckInForm(forms.Form):
+    held_on = forms.DateField(
+        label=_("Date"), widget=DATE, initial=timezone.localdate, validators=HELD_ON
+    )
+    notes = text_field("note", label=_("How is it going?"))
 
 
 class EvaluationForm(forms.Form):
     moment = forms.ChoiceField(label=_("Evaluation"), choices=EvaluationMoment.choices)
-    held_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
-    progress = forms.CharField(
-        label=_("Progress on the learning goals"), widget=forms.Textarea(attrs={"rows": 4})
+    held_on = forms.DateField(
+        label=_("Date"),
+        widget=DATE,
+        initial=timezone.localdate,
+        validators=HELD_ON,
+        help_text=_("Between the start of the placement and today."),
+    )
+    progress = text_field(
+        "note",
+        label=_("Progress on the learning goals"),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     rating = forms.TypedChoiceField(
         label=_("Overall (1 to 5)"),
@@ -174,9 +209,15 @@ class EvaluationForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    next_steps = forms.CharField(
-        label=_("Next steps"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    next_steps = text_field("note", label=_("Next steps"), required=False)
+
+
+class EvaluationCorrectionForm(EvaluationForm):
+    """The same evaluation, corrected within a few days of filing it; its moment stays."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["moment"]
 
 
 class PaidWorkForm(forms.Form):
@@ -185,28 +226,36 @@ class PaidWorkForm(forms.Form):
         choices=PaidWorkIntent.choices,
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(
-        label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    note = text_field(
+        "reason",
+        label=_("Explanation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class ReferralForm(forms.ModelForm):
     class Meta:
         model = Referral
-        fields = [
-            "company_name",
-            "need",
-            "kvk_number",
-            "postcode",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        ]
-        widgets = {
-            "need": TEXTAREA,
-            "contact_phone": forms.TextInput(attrs={"type": "tel"}),
-        }
+        fields = [name for name in REFERRAL_FIELDS if name != "municipality"]
+        widgets = {"need": TEXTAREA}
         labels = {"company_name": _("Company name"), "need": _("What do they need?")}
 
-    def clean_postcode(self):
-        return clean_postcode_value(self.cleaned_data["postcode"])
+
+class ImpactPeriodForm(forms.Form):
+    """Which period the impact figures cover: since the first activity, or one calendar year
+    (from the company's first activity to this year, ``portal.selectors.company_impact_years``)."""
+
+    year = forms.TypedChoiceField(
+        label=_("Period"), coerce=int, empty_value=None, required=False, choices=()
+    )
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("Since the first activity"))] + [
+            (str(year), str(year)) for year in years
+        ]
+
+    def chosen_year(self) -> int | None:
+        """The valid year asked for, else None (since the first activity)."""
+        return self.cleaned_data.get("year") if self.is_valid() else None

@@ -74,7 +74,11 @@ class ClaimStatus(models.TextChoices):
 
 class CompanyClaim(models.Model):
     """A portal user asks to represent a company, found by its KvK number. Nothing of the company
-    is shown until a caseworker of its municipality approves."""
+    is shown until a caseworker of its municipality approves.
+
+    A KvK number we do not know yet is recorded too, without ``employer``: a request for the
+    coordinators to register the company (the answer to the user is the same either way, so a
+    claim never tells whether a KvK number is known)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -83,7 +87,13 @@ class CompanyClaim(models.Model):
         verbose_name=_("portal account"),
     )
     employer = models.ForeignKey(
-        Employer, on_delete=models.CASCADE, related_name="claims", verbose_name=_("employer")
+        Employer,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("employer"),
+        help_text=_("Empty while no company with this KvK number is registered."),
     )
     kvk_number = models.CharField(_("KvK number"), max_length=8, validators=[validate_kvk_number])
     job_title = models.CharField(_("your role at the company"), max_length=100, blank=True)
@@ -112,10 +122,11 @@ class CompanyClaim(models.Model):
         verbose_name_plural = _("company claims")
         ordering = ["-created_at"]
         constraints = [
+            # One open request per person and KvK number, known company or not.
             models.UniqueConstraint(
-                fields=["user", "employer"],
+                fields=["user", "kvk_number"],
                 condition=models.Q(status="pending"),
-                name="claim_one_pending_per_user_employer",
+                name="claim_one_pending_per_user_kvk",
             )
         ]
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from baanbrekers import disclosure, geo
 from baanbrekers.models import Skill
-from employers.models import Employer, Referral
+from employers.models import ContactMoment, Employer, Referral
 from jobseekers.models import ConsentKind, JobSeeker
 from placements.models import (
     BuddyPairing,
@@ -123,7 +123,10 @@ class Impact:
     """A company's impact as the company may see it (DESIGN.md section 4, "their own impact,
     through disclosure control"): every count of people through baanbrekers.disclosure ("< 5",
     or rounded down to a multiple of 5). The visits it hosted and the companies it tipped are
-    its own doings, not people, and are exact."""
+    its own doings, not people, and are exact.
+
+    The figures count what happened from ``since`` to ``until`` (both included): by default
+    from the company's first activity to today, or one calendar year (``year``)."""
 
     employer: Employer
     visits_hosted: int
@@ -137,29 +140,95 @@ class Impact:
     tips: int
     tips_converted: int
     since: datetime.date | None
+    until: datetime.date
+    year: int | None
     as_of: datetime.date
 
 
 STARTED = [PlacementStatus.ACTIVE, PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY]
 
 
-def company_impact(employer: Employer) -> Impact:
+def _own_tips(employer: Employer) -> QuerySet[Referral]:
+    """The company's tips about fellow companies; a tip naming its own KvK is not a tip
+    (employers.services.referral_record refuses new ones; older rows are left out here)."""
+    tips = Referral.objects.filter(referring_employer=employer)
+    return tips.exclude(kvk_number=employer.kvk_number) if employer.kvk_number else tips
+
+
+def _day(moment: datetime.datetime | datetime.date | None) -> datetime.date | None:
+    if isinstance(moment, datetime.datetime):
+        return timezone.localdate(moment)
+    return moment
+
+
+def company_first_activity(employer: Employer) -> datetime.date | None:
+    """The day of the company's first activity with the werkbedrijf: the earliest contact
+    moment, visit, proposal, development placement, paid job, buddy or tip. None if none yet."""
+    candidates = [
+        ContactMoment.objects.filter(employer=employer).aggregate(d=Min("happened_at"))["d"],
+        Visit.objects.filter(employer=employer)
+        .exclude(status=VisitStatus.CANCELLED)
+        .aggregate(d=Min("starts_at"))["d"],
+        Proposal.objects.filter(opening__employer=employer).aggregate(d=Min("proposed_at"))["d"],
+        DevelopmentPlacement.objects.filter(employer=employer).aggregate(d=Min("start_date"))["d"],
+        JobOutcome.objects.filter(employer=employer).aggregate(d=Min("start_date"))["d"],
+        BuddyPairing.objects.filter(buddy_employer=employer).aggregate(d=Min("start_date"))["d"],
+        _own_tips(employer).aggregate(d=Min("created_at"))["d"],
+    ]
+    days = [day for day in map(_day, candidates) if day is not None]
+    return min(days) if days else None
+
+
+def company_impact_years(employer: Employer) -> list[int]:
+    """The calendar years a statement can be asked for: from the first activity to this year,
+    latest first."""
+    first = company_first_activity(employer)
+    this_year = timezone.localdate().year
+    return list(range(this_year, (first.year if first else this_year) - 1, -1))
+
+
+def company_impact(employer: Employer, *, year: int | None = None) -> Impact:
     """How many people this company helped: counts only, never a name, and never exact (an
-    employer with one placement would otherwise read a person off their statement)."""
-    visits = Visit.objects.filter(employer=employer, status=VisitStatus.HELD).aggregate(
-        n=Count("id", distinct=True), people=Count("signups", distinct=True)
-    )
-    placements = DevelopmentPlacement.objects.filter(employer=employer).aggregate(
+    employer with one placement would otherwise read a person off their statement).
+
+    Without ``year``: from the first activity (``company_first_activity``) to today. With one:
+    that calendar year (up to today for the current year). Each record counts on its own day:
+    a visit on the day it was held, a placement or job or buddy on its start, a tip when made."""
+    today = timezone.localdate()
+    if year is None:
+        since = company_first_activity(employer)
+        until = today
+    else:
+        since = datetime.date(year, 1, 1)
+        until = min(datetime.date(year, 12, 31), today)
+
+    def within(field: str) -> Q:
+        # Local calendar days: a visit on 31 December at 23:30 belongs to that year.
+        lookup = f"{field}__date" if field in ("starts_at", "created_at") else field
+        condition = Q(**{f"{lookup}__lte": until})
+        if since is not None:
+            condition &= Q(**{f"{lookup}__gte": since})
+        return condition
+
+    visits = Visit.objects.filter(
+        within("starts_at"), employer=employer, status=VisitStatus.HELD
+    ).aggregate(n=Count("id", distinct=True), people=Count("signups", distinct=True))
+    placements = DevelopmentPlacement.objects.filter(
+        within("start_date"), employer=employer
+    ).aggregate(
         started=Count("id", filter=Q(status__in=STARTED)),
         active=Count("id", filter=Q(status=PlacementStatus.ACTIVE)),
         completed=Count("id", filter=Q(status=PlacementStatus.COMPLETED)),
     )
-    jobs = JobOutcome.objects.filter(employer=employer).aggregate(
+    jobs = JobOutcome.objects.filter(within("start_date"), employer=employer).aggregate(
         n=Count("id"), after=Count("id", filter=Q(placement__isnull=False))
     )
-    tips = Referral.objects.filter(referring_employer=employer).aggregate(
-        n=Count("id"), converted=Count("id", filter=Q(converted_employer__isnull=False))
+    tips = (
+        _own_tips(employer)
+        .filter(within("created_at"))
+        .aggregate(n=Count("id"), converted=Count("id", filter=Q(converted_employer__isnull=False)))
     )
+    buddies = BuddyPairing.objects.filter(within("start_date"), buddy_employer=employer).count()
     people = disclosure.count_shown
     return Impact(
         employer=employer,
@@ -170,11 +239,13 @@ def company_impact(employer: Employer) -> Impact:
         placements_completed=people(placements["completed"]),
         jobs=people(jobs["n"]),
         jobs_after_placement=people(jobs["after"]),
-        buddies=people(BuddyPairing.objects.filter(buddy_employer=employer).count()),
+        buddies=people(buddies),
         tips=tips["n"],
         tips_converted=tips["converted"],
-        since=employer.created_at.date() if employer.created_at else None,
-        as_of=timezone.localdate(),
+        since=since,
+        until=until,
+        year=year,
+        as_of=today,
     )
 
 

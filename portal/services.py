@@ -15,15 +15,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from baanbrekers import crypto
-from baanbrekers.models import AuditAction, User
+from baanbrekers import crypto, geo
+from baanbrekers.mail import absolute_url, employer_mail_context, mail_send
+from baanbrekers.models import AuditAction, Municipality, Role, User
 from baanbrekers.services import audit_record
 from baanbrekers.validators import validate_kvk_number
 from employers import services as employer_services
@@ -32,6 +32,7 @@ from employers.models import (
     ContactMoment,
     Employer,
     EmployerContact,
+    EmployerStatus,
     Opening,
     Referral,
 )
@@ -97,25 +98,18 @@ def invitation_create(
 
 
 def _send_invitation(invitation: Invitation, path: str) -> None:
-    # Links in mail need the site's address; SITE_URL when configured, else a relative path.
-    base = settings.SITE_URL.rstrip("/")
-    with translation.override(settings.LANGUAGE_CODE):
-        send_mail(
-            _("Invitation to the Baanbrekers employer portal"),
-            _(
-                "Dear %(name)s,\n\n%(employer)s is invited to the Baanbrekers employer portal. "
-                "Create an account with this email address (or log in), then open this link "
-                "within %(days)d days:\n\n%(link)s\n\nBaanbrekers"
-            )
-            % {
-                "name": invitation.name,
-                "employer": invitation.employer.trade_name,
-                "days": INVITATION_VALID_DAYS,
-                "link": f"{base}{path}",
-            },
-            None,
-            [invitation.email],
-        )
+    mail_send(
+        to=[invitation.email],
+        template="portal/email/invitation",
+        context=employer_mail_context(
+            employer=invitation.employer,
+            recipient_name=invitation.name,
+            action_path=path,
+            action_label=gettext_lazy("Accept the invitation"),
+            days=INVITATION_VALID_DAYS,
+            signup_url=absolute_url(reverse("account_signup") + "?next=" + path),
+        ),
+    )
 
 
 def invitation_by_token(token: str) -> Invitation | None:
@@ -203,7 +197,10 @@ def claim_create(
 ) -> CompanyClaim:
     """A portal user asks to represent the company with this KvK number.
 
-    The answer does not show anything of the company: only that the request waits for approval.
+    The answer is the same whether we know the company or not (issue 13: a claim must not tell
+    which KvK numbers are known): a pending request either way. A known company's request waits
+    for a caseworker of its municipality; an unknown one (no ``employer``) asks the
+    coordinators to register the company first.
     """
     kvk_number = (kvk_number or "").strip().replace(" ", "")
     try:
@@ -211,16 +208,11 @@ def claim_create(
     except ValidationError as exc:
         raise ValidationError({"kvk_number": exc.messages}) from exc
     employer = Employer.objects.filter(kvk_number=kvk_number).first()
-    if employer is None:
-        raise ValidationError(
-            {
-                "kvk_number": _(
-                    "We do not know a company with this KvK number yet. Ask your contact at "
-                    "Baanbrekers to register it, or to send you an invitation."
-                )
-            }
-        )
-    if EmployerContact.objects.filter(employer=employer, user=user).exists():
+    if (
+        employer is not None
+        and EmployerContact.objects.filter(employer=employer, user=user).exists()
+    ):
+        # Only someone who already represents the company hears that it is known.
         raise ValidationError({"kvk_number": _("You already represent this company.")})
     try:
         with transaction.atomic():
@@ -239,9 +231,133 @@ def claim_create(
     return claim
 
 
+def company_register(
+    *,
+    user: User,
+    trade_name: str,
+    kvk_number: str,
+    street_address: str,
+    postcode: str,
+    city: str = "",
+    contact_name: str = "",
+    job_title: str = "",
+    phone: str = "",
+) -> CompanyClaim:
+    """A portal user registers a company we may not know yet, and asks to represent it.
+
+    An unknown KvK number becomes a prospect employer (in the municipality of its postcode)
+    with a pending request to represent it, and the coordinators of that municipality get a
+    mail to check both. A KvK number we know is answered the same way — a pending request for
+    the known company, nothing created, no mail naming it — so registering never tells which
+    companies are known. A request the user already made for this KvK number (by ``claim``,
+    without company) is completed with the registered company instead of a second one.
+    """
+    kvk_number = (kvk_number or "").strip().replace(" ", "")
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_kvk_number(kvk_number)
+    except ValidationError as exc:
+        errors["kvk_number"] = exc.messages
+    code = geo.municipality_code_for_postcode(postcode)
+    municipality = Municipality.objects.filter(cbs_code=code).first() if code else None
+    if municipality is None and "postcode" not in errors:
+        errors["postcode"] = [
+            _("This postcode is not in one of our municipalities. Check it, or call us.")
+        ]
+    if not (trade_name or "").strip():
+        errors["trade_name"] = [_("Fill in the name of the company.")]
+    if errors:
+        raise ValidationError(errors)
+    if Employer.objects.filter(kvk_number=kvk_number).exists():
+        pending = CompanyClaim.objects.filter(
+            user=user, kvk_number=kvk_number, status=ClaimStatus.PENDING
+        ).first()
+        if pending is not None:
+            return pending  # asked already: the same neutral answer, nothing new
+        return claim_create(user=user, kvk_number=kvk_number, job_title=job_title, phone=phone)
+    with transaction.atomic():
+        try:
+            employer = employer_services.employer_create(
+                created_by=user,
+                kvk_number=kvk_number,
+                trade_name=trade_name.strip(),
+                street_address=street_address.strip(),
+                postcode=postcode,
+                city=city.strip(),
+                municipality=municipality,
+                status=EmployerStatus.PROSPECT,
+            )
+        except ValidationError as exc:
+            if "kvk_number" in getattr(exc, "error_dict", {}):
+                # Registered by someone else a moment ago: the neutral answer, as for a known one.
+                return claim_create(
+                    user=user, kvk_number=kvk_number, job_title=job_title, phone=phone
+                )
+            raise
+        if contact_name.strip() and contact_name.strip() != user.get_full_name():
+            names = contact_name.strip().split(" ", 1)
+            user.first_name, user.last_name = names[0], names[1] if len(names) > 1 else ""
+            user.save(update_fields=["first_name", "last_name"])
+        claim = (
+            CompanyClaim.objects.select_for_update()
+            .filter(user=user, kvk_number=kvk_number, status=ClaimStatus.PENDING)
+            .first()
+        )
+        if claim is not None:
+            claim.employer = employer
+            claim.job_title = job_title.strip() or claim.job_title
+            claim.phone = phone.strip() or claim.phone
+            claim.save(update_fields=["employer", "job_title", "phone"])
+        else:
+            claim = CompanyClaim.objects.create(
+                user=user,
+                employer=employer,
+                kvk_number=kvk_number,
+                job_title=job_title.strip(),
+                phone=phone.strip(),
+            )
+        audit_record(actor=user, action=AuditAction.CREATE, obj=claim)
+        timeline_note(
+            employer=employer,
+            user=user,
+            summary=_in_dutch(
+                gettext_noop("%(name)s registered the company in the employer portal."),
+                name=user.get_full_name() or user.email,
+            ),
+        )
+        transaction.on_commit(lambda: _send_company_registered(claim))
+    return claim
+
+
+def _send_company_registered(claim: CompanyClaim) -> None:
+    """The coordinators of the company's municipality check a registered company."""
+    employer = claim.employer
+    coordinators = (
+        User.objects.filter(role=Role.COORDINATOR, is_active=True)
+        .filter(
+            models.Q(municipalities=employer.municipality)
+            | models.Q(teams__municipalities=employer.municipality)
+        )
+        .distinct()
+        .order_by("id")
+    )
+    mail_send(
+        to=[user.email for user in coordinators],
+        template="portal/email/company_registered",
+        context={
+            "claim": claim,
+            "employer": employer,
+            "requests_url": absolute_url(reverse("portal:staff_requests")),
+            "employer_url": absolute_url(employer.get_absolute_url()),
+        },
+    )
+
+
 def _lock_pending(claim: CompanyClaim) -> CompanyClaim:
     locked = (
-        CompanyClaim.objects.select_for_update().select_related("employer", "user").get(pk=claim.pk)
+        CompanyClaim.objects.select_for_update(of=("self",))
+        .select_related("employer", "user")
+        .get(pk=claim.pk)
     )
     if locked.status != ClaimStatus.PENDING:
         raise ValidationError(_("This request has already been decided."))
@@ -250,8 +366,25 @@ def _lock_pending(claim: CompanyClaim) -> CompanyClaim:
 
 @transaction.atomic
 def claim_approve(*, claim: CompanyClaim, decided_by: User) -> EmployerContact:
-    """Approves a pending claim: the account becomes a contact of the company."""
+    """Approves a pending claim: the account becomes a contact of the company.
+
+    A request for a company that was unknown when it was made is linked to the company with its
+    KvK number now, if someone registered it meanwhile (and the approver may see it)."""
     claim = _lock_pending(claim)
+    if claim.employer is None:
+        employer = (
+            Employer.objects.visible_to(decided_by).filter(kvk_number=claim.kvk_number).first()
+        )
+        if employer is None:
+            raise ValidationError(
+                _(
+                    "No company with KvK number %(kvk)s is registered yet: register it first, "
+                    "then approve the request."
+                )
+                % {"kvk": claim.kvk_number}
+            )
+        claim.employer = employer
+        claim.save(update_fields=["employer"])
     contact = _link_contact(
         employer=claim.employer,
         user=claim.user,
@@ -275,6 +408,7 @@ def claim_approve(*, claim: CompanyClaim, decided_by: User) -> EmployerContact:
     audit_record(
         actor=decided_by, action=AuditAction.UPDATE, obj=claim, detail={"status": "approved"}
     )
+    transaction.on_commit(lambda: _send_claim_decided(claim, contact_name=contact.name))
     return contact
 
 
@@ -292,7 +426,26 @@ def claim_decline(*, claim: CompanyClaim, decided_by: User, reason: str) -> Comp
     audit_record(
         actor=decided_by, action=AuditAction.UPDATE, obj=claim, detail={"status": "declined"}
     )
+    transaction.on_commit(lambda: _send_claim_decided(claim))
     return claim
+
+
+def _send_claim_decided(claim: CompanyClaim, *, contact_name: str = "") -> None:
+    """Tells the person how their request was decided: approved, with the way into the
+    portal; declined, with the reason. A declined request names no company it was not given
+    (the request may have been for a KvK number we know, and they must not learn that)."""
+    approved = claim.status == ClaimStatus.APPROVED
+    mail_send(
+        to=[claim.user.email],
+        template="portal/email/claim_approved" if approved else "portal/email/claim_declined",
+        context=employer_mail_context(
+            employer=claim.employer if approved else None,
+            recipient_name=contact_name or claim.user.get_full_name(),
+            action_path=reverse("portal:home"),
+            action_label=gettext_lazy("Open the employer portal"),
+            claim=claim,
+        ),
+    )
 
 
 # --- The company page -------------------------------------------------------------------------
@@ -337,15 +490,17 @@ def company_opening_create(
     user: User,
     kind: str,
     title: str,
-    competences: Iterable[str] = (),
-    **fields,
+    suggested_competences: Iterable[str] | str = (),
+    **fields: Any,
 ) -> Opening:
+    """The employer posts an offer. Their competence words are kept as suggestions for staff to
+    map; the shared vocabulary is never extended from the portal. Limits: the opening's own."""
     opening = employer_services.opening_create(
         employer=employer,
         created_by=user,
         kind=kind,
         title=title,
-        competences=competences,
+        suggested_competences=suggested_competences,
         **fields,
     )
     timeline_note(
@@ -361,6 +516,28 @@ def company_opening_create(
 
 
 @transaction.atomic
+def company_opening_update(
+    *,
+    opening: Opening,
+    user: User,
+    suggested_competences: Iterable[str] | str | None = None,
+    **fields: Any,
+) -> Opening:
+    """The employer corrects their offer; the same service and rules as the staff's edit."""
+    opening = employer_services.opening_update(
+        opening=opening, updated_by=user, suggested_competences=suggested_competences, **fields
+    )
+    timeline_note(
+        employer=opening.employer,
+        user=user,
+        summary=_in_dutch(
+            gettext_noop("Offer changed in the portal: %(title)s."), title=opening.title
+        ),
+    )
+    return opening
+
+
+@transaction.atomic
 def company_opening_close(*, opening: Opening, user: User, filled: bool = False) -> Opening:
     opening = employer_services.opening_close(opening=opening, closed_by=user, filled=filled)
     timeline_note(
@@ -368,6 +545,20 @@ def company_opening_close(*, opening: Opening, user: User, filled: bool = False)
         user=user,
         summary=_in_dutch(
             gettext_noop("Offer closed in the portal: %(title)s."), title=opening.title
+        ),
+    )
+    return opening
+
+
+@transaction.atomic
+def company_opening_reopen(*, opening: Opening, user: User) -> Opening:
+    """A closed or filled offer open again (the employer undoes "Close")."""
+    opening = employer_services.opening_reopen(opening=opening, reopened_by=user)
+    timeline_note(
+        employer=opening.employer,
+        user=user,
+        summary=_in_dutch(
+            gettext_noop("Offer reopened in the portal: %(title)s."), title=opening.title
         ),
     )
     return opening
@@ -434,6 +625,40 @@ def placement_evaluate(
             ),
             moment=evaluation.get_moment_display,
             id=placement.pk,
+        ),
+    )
+    return evaluation
+
+
+@transaction.atomic
+def placement_evaluation_correct(
+    *,
+    evaluation: Evaluation,
+    user: User,
+    held_on: datetime.date,
+    progress: str,
+    rating: int | None = None,
+    next_steps: str = "",
+) -> Evaluation:
+    """The supervisor corrects their evaluation within the correction period (placements'
+    rule); the caseworker sees a line in the timeline."""
+    evaluation = placement_services.evaluation_correct(
+        evaluation=evaluation,
+        corrected_by=user,
+        held_on=held_on,
+        progress=progress,
+        rating=rating,
+        next_steps=next_steps,
+    )
+    timeline_note(
+        employer=evaluation.placement.employer,
+        user=user,
+        summary=_in_dutch(
+            gettext_noop(
+                "%(moment)s of placement #%(id)s corrected by the supervisor in the portal."
+            ),
+            moment=evaluation.get_moment_display,
+            id=evaluation.placement_id,
         ),
     )
     return evaluation

@@ -20,7 +20,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from baanbrekers.access import get_visible_or_404
+from baanbrekers.api.throttles import rate_limits_wait, too_many_attempts_message
 from baanbrekers.listing import paginate
+from baanbrekers.pdf import PdfUnavailable
 from baanbrekers.viewtools import apply_service_errors, user_passes
 from employers.models import OpeningStatus
 from placements.models import EvaluationMoment, Evaluator, ProposalAnswer
@@ -53,16 +56,26 @@ from .forms import (
     ClaimForm,
     ContactForm,
     DeclineClaimForm,
+    EvaluationCorrectionForm,
     EvaluationForm,
+    ImpactPeriodForm,
     InvitationForm,
     OpeningForm,
     PaidWorkForm,
     ReferralForm,
+    RegisterCompanyForm,
     StoryForm,
 )
 from .models import ClaimStatus, CompanyClaim
 from .pdf import impact_statement_pdf
-from .selectors import anonymised_profile, candidate_queryset, company_impact, split_visits
+from .selectors import (
+    Impact,
+    anonymised_profile,
+    candidate_queryset,
+    company_impact,
+    company_impact_years,
+    split_visits,
+)
 
 portal_user_required = user_passes(is_portal_user)
 back_office_required = user_passes(may_manage_portal_access)
@@ -156,21 +169,66 @@ def switch(request):
 @require_POST
 def claim(request):
     form = ClaimForm(request.POST)
+    # Limited per account and per address, so the form cannot be used to test KvK numbers.
+    wait = rate_limits_wait(request, ("claim_user", "user"), ("claim_address", "address"))
+    if wait is not None:
+        form.is_valid()  # keeps what was typed, shown again with the refusal
+        form.add_error(None, too_many_attempts_message(wait))
+        response = _home(request, claim_form=form, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     if form.is_valid():
         try:
             services.claim_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _(
-                    "Thank you. Your request waits for approval by Baanbrekers; you will see "
-                    "the company here once it is approved."
-                ),
-            )
+            # The same answer for a known and an unknown KvK number (issue 13).
+            _claim_received(request)
             return redirect("portal:home")
     return _home(request, claim_form=form, status=400)
+
+
+def _claim_received(request) -> None:
+    messages.success(
+        request,
+        _(
+            "Thank you, we have received your request. Baanbrekers will check it and "
+            "contact you; once it is approved you will see the company here."
+        ),
+    )
+
+
+@portal_user_required
+@require_http_methods(["GET", "POST"])
+def register_company(request):
+    """Registering a company that may be new to us; answered like a claim, known KvK or not."""
+    form = RegisterCompanyForm(
+        request.POST or None,
+        initial={
+            "kvk_number": request.GET.get("kvk", ""),
+            "contact_name": request.user.get_full_name(),
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        wait = rate_limits_wait(request, ("claim_user", "user"), ("claim_address", "address"))
+        if wait is not None:
+            form.is_valid()
+            form.add_error(None, too_many_attempts_message(wait))
+            response = render(request, "portal/register.html", {"form": form}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        if form.is_valid():
+            try:
+                services.company_register(user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                _claim_received(request)
+                return redirect("portal:home")
+        status = 400
+    return render(request, "portal/register.html", {"form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -181,7 +239,14 @@ def invitation(request, token):
     if not request.user.is_authenticated:
         return render(request, "portal/invitation_login.html", {"invitation": invitation})
     error = None
+    wait = None
     if request.method == "POST":
+        wait = rate_limits_wait(
+            request, ("invitation_user", "user"), ("invitation_address", "address")
+        )
+    if wait is not None:
+        error = too_many_attempts_message(wait)
+    elif request.method == "POST":
         try:
             contact = services.invitation_accept(invitation=invitation, user=request.user)
         except ValidationError as exc:
@@ -195,12 +260,15 @@ def invitation(request, token):
             return redirect("portal:home")
     elif not invitation.is_open:
         error = _("This invitation has expired or has already been used.")
-    return render(
+    response = render(
         request,
         "portal/invitation.html",
         {"invitation": invitation, "error": error},
-        status=400 if error and request.method == "POST" else 200,
+        status=429 if wait else 400 if error and request.method == "POST" else 200,
     )
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 # --- Company page ---------------------------------------------------------------------------
@@ -273,23 +341,43 @@ def openings(request):
 @company_required
 @require_http_methods(["GET", "POST"])
 def opening_create(request):
-    form = OpeningForm(request.POST or None, initial={"kind": request.GET.get("kind")})
+    return _opening_form(request, None)
+
+
+@company_required
+@require_http_methods(["GET", "POST"])
+def opening_edit(request, pk):
+    opening = portal_opening_for_user(request.user, request.employer, pk)
+    return _opening_form(request, opening)
+
+
+def _opening_form(request, opening):
+    """Post a new offer or correct one: the staff's rules and service (employers.services)."""
+    form = OpeningForm(
+        request.POST or None,
+        instance=opening,
+        initial=None if opening else {"kind": request.GET.get("kind")},
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            services.company_opening_create(
-                employer=request.employer,
-                user=request.user,
-                competences=data.pop("competences"),
-                **data,
-            )
+            if opening is None:
+                services.company_opening_create(
+                    employer=request.employer, user=request.user, **data
+                )
+                messages.success(request, _("Your offer has been posted."))
+            else:
+                services.company_opening_update(opening=opening, user=request.user, **data)
+                messages.success(request, _("Your offer has been changed."))
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Your offer has been posted."))
             return redirect("portal:openings")
     return _render(
-        request, "portal/opening_form.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "portal/opening_form.html",
+        {"form": form, "opening": opening},
+        status=400 if form.errors else 200,
     )
 
 
@@ -305,6 +393,19 @@ def opening_close(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("“%(title)s” is closed.") % {"title": opening.title})
+    return redirect("portal:openings")
+
+
+@company_required
+@require_POST
+def opening_reopen(request, pk):
+    opening = portal_opening_for_user(request.user, request.employer, pk)
+    try:
+        services.company_opening_reopen(opening=opening, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("“%(title)s” is open again.") % {"title": opening.title})
     return redirect("portal:openings")
 
 
@@ -422,6 +523,39 @@ def placement(request, pk):
     )
 
 
+@company_required
+@require_http_methods(["GET", "POST"])
+def evaluation_correct(request, pk, evaluation_pk):
+    """The supervisor corrects an evaluation within the correction period."""
+    placement = portal_placement_for_user(request.user, request.employer, pk)
+    evaluation = get_visible_or_404(
+        placement.evaluations.filter(evaluator=Evaluator.SUPERVISOR), evaluation_pk
+    )
+    initial = {
+        "held_on": evaluation.held_on,
+        "progress": evaluation.progress,
+        "rating": evaluation.rating,
+        "next_steps": evaluation.next_steps,
+    }
+    form = EvaluationCorrectionForm(request.POST or None, initial=initial, prefix="evaluation")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_evaluation_correct(
+                evaluation=evaluation, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The evaluation has been corrected."))
+            return redirect("portal:placement", pk=placement.pk)
+    return _render(
+        request,
+        "portal/evaluation_form.html",
+        {"form": form, "placement": placement, "evaluation": evaluation},
+        status=400 if form.errors else 200,
+    )
+
+
 # --- Tip a colleague ------------------------------------------------------------------------
 @company_required
 @require_http_methods(["GET", "POST"])
@@ -447,18 +581,44 @@ def referral(request):
 
 
 # --- Impact ---------------------------------------------------------------------------------
+def _impact_for_request(request) -> tuple[ImpactPeriodForm, Impact]:
+    """The period asked for (``?year=``) and the figures for it; a year outside the company's
+    years gets a message next to the selector and the figures since the first activity."""
+    form = ImpactPeriodForm(request.GET or None, years=company_impact_years(request.employer))
+    return form, company_impact(
+        request.employer, year=form.chosen_year() if form.is_bound else None
+    )
+
+
 @company_required
 @require_GET
 def impact(request):
-    return _render(request, "portal/impact.html", {"impact": company_impact(request.employer)})
+    form, impact = _impact_for_request(request)
+    return _render(
+        request,
+        "portal/impact.html",
+        {"impact": impact, "period_form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @company_required
 @require_GET
 def impact_pdf(request):
-    impact = company_impact(request.employer)
-    response = HttpResponse(impact_statement_pdf(impact), content_type="application/pdf")
-    filename = f"impact-{request.employer.kvk_number}-{impact.as_of:%Y%m%d}.pdf"
+    _form, impact = _impact_for_request(request)
+    try:
+        content = impact_statement_pdf(impact)
+    except PdfUnavailable:
+        # The platform runs without the PDF engine's system libraries (baanbrekers.pdf).
+        return _render(
+            request,
+            "portal/pdf_unavailable.html",
+            {"back_url": reverse("portal:impact")},
+            status=503,
+        )
+    response = HttpResponse(content, content_type="application/pdf")
+    period = str(impact.year) if impact.year else "totaal"
+    filename = f"impact-{request.employer.kvk_number}-{period}-{impact.as_of:%Y%m%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -509,11 +669,15 @@ def staff_requests(request):
 def staff_claim_decide(request, pk):
     claim = claim_for_user(request.user, pk)
     if request.POST.get("decision") == "approve":
-        services.claim_approve(claim=claim, decided_by=request.user)
+        try:
+            contact = services.claim_approve(claim=claim, decided_by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("portal:staff_requests")
         messages.success(
             request,
             _("%(user)s now represents %(employer)s.")
-            % {"user": claim.user.email, "employer": claim.employer.trade_name},
+            % {"user": claim.user.email, "employer": contact.employer.trade_name},
         )
     else:
         form = DeclineClaimForm(request.POST)

@@ -1,7 +1,9 @@
 """Who sees which statistics (DESIGN.md section 4): one place for pages, exports and the API.
 
 - Coordinators: every municipality on its own, and the region.
-- Caseworkers and aldermen: their own municipalities on their own, and the region as a whole.
+- Aldermen: their own municipality, the other municipalities of the region (to compare with) and
+  the region, all through disclosure control. The region is every municipality on the platform.
+- Caseworkers: their own municipalities on their own, and the region as a whole.
 - Employer contacts and anyone else: nothing here (their impact page is the portal's).
 
 Everyone sees aggregates only. The back office (caseworkers, coordinators) sees them exact;
@@ -11,10 +13,15 @@ stats.selectors): ``sees_exact_figures`` decides which.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from baanbrekers.access import has_staff_role, sees_all_municipalities, works_in_back_office
+from baanbrekers.access import (
+    has_staff_role,
+    is_alderman,
+    sees_all_municipalities,
+    works_in_back_office,
+)
 from baanbrekers.models import Municipality, User
 
 REGION = "region"
@@ -35,9 +42,21 @@ def visible_municipalities(user: User) -> QuerySet[Municipality]:
     """Municipalities whose figures the user may see one by one."""
     if not can_see_stats(user):
         return Municipality.objects.none()
-    if sees_all_municipalities(user):
+    # An alderman compares their municipality with the others of the region: protected figures
+    # (sees_exact_figures is False for them), so seeing the others tells no more than the region.
+    if sees_all_municipalities(user) or is_alderman(user):
         return Municipality.objects.all()
     return user.municipalities.all()
+
+
+def municipalities_in_order(user: User) -> list[Municipality]:
+    """The visible municipalities, the user's own first (then by name): the order of the area
+    choice and of the comparison. Each carries ``is_own`` (one query for both)."""
+    own = User.municipalities.through.objects.filter(
+        user_id=user.pk, municipality_id=OuterRef("pk")
+    )
+    rows = visible_municipalities(user).annotate(is_own=Exists(own))
+    return sorted(rows, key=lambda m: (not m.is_own, m.name))
 
 
 def area_for_user(user: User, code: str | None, municipalities: list[Municipality]):

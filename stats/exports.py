@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from baanbrekers.exports import csv_rows_write, xlsx_row_append
+from baanbrekers.pdf import pdf_from_template
 
 from .selectors import Report
 
@@ -102,80 +104,72 @@ def to_csv(report: Report) -> bytes:
     """Semicolon-separated with a byte-order mark: Dutch Excel opens it as it is."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    for line in _heading(report):
-        writer.writerow([line])
+    # Names come from records (municipalities, areas): never a live formula (baanbrekers.exports).
+    csv_rows_write(writer=writer, rows=[[line] for line in _heading(report)])
     for table in report_tables(report):
-        writer.writerow([])
-        writer.writerow([table.title])
-        writer.writerow(table.header)
-        writer.writerows(table.rows)
+        csv_rows_write(writer=writer, rows=[[], [table.title], table.header, *table.rows])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def to_xlsx(report: Report) -> bytes:
-    """One sheet per table; counts are numbers, suppressed cells text."""
+    """One sheet per table; counts are numbers, suppressed cells and names text."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     bold = Font(bold=True)
     for table in report_tables(report):
         sheet = workbook.create_sheet(title=table.title[:31])
         for line in _heading(report):
-            sheet.append([line])
+            xlsx_row_append(sheet=sheet, row=[line])
         sheet.append([])
-        sheet.append(table.header)
+        xlsx_row_append(sheet=sheet, row=table.header)
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for row in table.rows:
-            sheet.append(row)
+            xlsx_row_append(sheet=sheet, row=row)
         sheet.column_dimensions["A"].width = 48
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _latin1(text: object) -> str:
-    """fpdf2's built-in Helvetica covers Latin-1, enough for Dutch; the rest is spelt out."""
-    replaced = (
-        str(text)
-        .replace("€", "EUR")
-        .replace("\u2013", "-")
-        .replace("\u2014", "-")
-        .replace("\u2019", "'")
-        .replace("×", "x")
-    )
-    return replaced.encode("latin-1", "replace").decode("latin-1")
+def _column_widths(table: Table) -> list[int]:
+    """Percent widths: the first column (labels, names, months) gets what its longest entry
+    needs within bounds, the numbers share the rest evenly. Header words then fit whole (the
+    stylesheet forbids breaking inside a word) and the labels wrap rarely."""
+    columns = len(table.header)
+    if columns == 1:
+        return [100]
+    if columns == 2:
+        # Label and number; a legend's sign is short and its meaning long.
+        return [70, 30] if table.numeric else [20, 80]
+    longest = max(len(str(row[0])) for row in [table.header, *table.rows])
+    first = min(max(longest * 1.1, 14), 34)
+    rest = (100 - first) / (columns - 1)
+    return [round(first)] + [round(rest, 2)] * (columns - 1)
 
 
 def to_pdf(report: Report) -> bytes:
-    """A printable report for the council: the same tables, A4 portrait."""
-    pdf = FPDF(format="A4")
-    pdf.set_title(_latin1(_heading(report)[0]))
-    pdf.set_author("Baanbrekers")
-    pdf.set_creator("Baanbrekers")
-    pdf.set_lang("nl")
-    pdf.set_margins(15, 15, 15)
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(0, 8, _latin1(_heading(report)[0]), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
-    pdf.multi_cell(0, 6, _latin1(_heading(report)[1]), new_x="LMARGIN", new_y="NEXT")
-    for table in report_tables(report):
-        pdf.ln(4)
-        pdf.set_font("Helvetica", "B", 12)
-        pdf.multi_cell(0, 7, _latin1(table.title), new_x="LMARGIN", new_y="NEXT")
-        size = 7 if len(table.header) > 4 else 9
-        pdf.set_font("Helvetica", "", size)
-        first = 0.34 if len(table.header) > 2 else 0.7
-        rest = (1 - first) / max(len(table.header) - 1, 1)
-        widths = [first] + [rest] * (len(table.header) - 1)
-        with pdf.table(
-            col_widths=widths,
-            text_align=["LEFT"] + ["RIGHT"] * (len(table.header) - 1),
-            line_height=size * 0.6,
-            first_row_as_headings=True,
-        ) as pdf_table:
-            for row in [table.header, *table.rows]:
-                cells = pdf_table.row()
-                for cell in row:
-                    cells.cell(_latin1(cell))
-    return bytes(pdf.output())
+    """A printable report for the council: the same tables, A4 portrait, as a tagged PDF/UA
+    document (structure tree, language, title, table headers) from
+    ``stats/pdf/report.html``. Raises ``baanbrekers.pdf.PdfUnavailable`` when the PDF engine
+    cannot run on this machine."""
+    tables = [
+        {
+            "table": table,
+            "widths": _column_widths(table),
+            "wide": len(table.header) > 4,
+            # Many columns (the municipalities compared): a landscape page, so that every
+            # header word fits its column whole.
+            "landscape": len(table.header) > 7,
+            # A short table stays on one page (no lone total row at the top of the next).
+            "keep": len(table.rows) <= 15,
+            # The last row of a table that ends in a total is its footer.
+            "total": bool(table.rows) and str(table.rows[-1][0]) == str(_("Total")),
+        }
+        for table in report_tables(report)
+    ]
+    heading, period = _heading(report)
+    return pdf_from_template(
+        template_name="stats/pdf/report.html",
+        context={"title": heading, "period": period, "tables": tables, "report": report},
+    )

@@ -17,10 +17,13 @@ Definitions:
   first paid job (JobOutcome);
 - days from first contact to work: from the day the job seeker entered our files (created_at)
   to that first job, summed here so averages add up over days and municipalities;
-- still working after 6 / 12 months: JobOutcome has no end date yet, so we count, among the
-  outflow whose first job started at least 6 / 12 months before the run's reference date, those
-  whose status is still "working" (or "left"). When the follow-up check-ups record the answer
-  per job, that column should replace this proxy;
+- still working after 6 / 12 months: from the answers to the "still working?" checks only
+  (placements.JobCheck, given by the caseworker or the employer), never from the job seeker's
+  status. Among the outflow whose first job started at least 6 / 12 months before the run's
+  reference date ("due"), "answered" counts those whose first job has an answer for that month
+  or was recorded as ended before that mark (its end date: then the answer is known, "no"), and
+  "working" those answered "still working". Due minus answered is shown as "not answered yet";
+  the share is working / answered;
 - benefit payments saved is not stored: it is outflow × months × an average monthly benefit,
   computed when shown (stats.selectors), so changing the assumption needs no rebuild;
 - buddy pairs count as active from their start until their end date (a paused pair too).
@@ -61,6 +64,8 @@ COUNT_FIELDS = [
     "retention_6m_working",
     "retention_12m_due",
     "retention_12m_working",
+    "retention_6m_answered",
+    "retention_12m_answered",
 ]
 
 
@@ -103,11 +108,17 @@ class DailyFigures(models.Model):
     )
     retention_6m_due = models.PositiveIntegerField(_("outflow at least 6 months ago"), default=0)
     retention_6m_working = models.PositiveIntegerField(
-        _("of whom still working after 6 months"), default=0
+        _("of whom still working after 6 months (answered)"), default=0
     )
     retention_12m_due = models.PositiveIntegerField(_("outflow at least 12 months ago"), default=0)
     retention_12m_working = models.PositiveIntegerField(
-        _("of whom still working after 12 months"), default=0
+        _("of whom still working after 12 months (answered)"), default=0
+    )
+    retention_6m_answered = models.PositiveIntegerField(
+        _("of whom the 6-month check was answered"), default=0
+    )
+    retention_12m_answered = models.PositiveIntegerField(
+        _("of whom the 12-month check was answered"), default=0
     )
     rolled_up_at = models.DateTimeField(_("rolled up at"))
 

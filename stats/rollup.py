@@ -22,6 +22,7 @@ from placements.models import (
     BuddyPairing,
     DevelopmentPlacement,
     Introduction,
+    JobCheck,
     JobOutcome,
     JobRoute,
     Proposal,
@@ -64,16 +65,24 @@ CLICK = Click._meta.db_table
 PROPOSAL = Proposal._meta.db_table
 PLACEMENT = DevelopmentPlacement._meta.db_table
 JOB = JobOutcome._meta.db_table
+CHECK = JobCheck._meta.db_table
 BUDDY = BuddyPairing._meta.db_table
 INTRO = Introduction._meta.db_table
 
 # A job seeker "left benefits for work" when they had a benefit and their first paid job started.
 _HAD_BENEFIT = "js.benefit_type NOT IN ('none', '')"
-# Whether someone is still working 6 or 12 months later is not recorded per job yet (the 6/12
-# month check-ups of the follow-ups app will ask it). Until then we use what the models hold:
-# the job seeker's status is still "working" (or "left", i.e. off our books) and not back to
-# "active" or "in a placement".
-_STILL_WORKING = "js.status IN ('working', 'left')"
+# Still working 6 or 12 months after the first job started: the answers to the job's checks
+# (placements.JobCheck) only. A first job recorded as ended before the mark needs no question:
+# its answer is known ("no"). Nobody answered yet: counted as due, not as answered.
+
+
+def _retention_due(months: int) -> str:
+    return f"{_HAD_BENEFIT} AND f.first_start + INTERVAL '{months} months' <= %(as_of)s"
+
+
+def _ended_before(months: int) -> str:
+    return f"f.first_end < f.first_start + INTERVAL '{months} months'"
+
 
 SOURCES: list[Source] = [
     Source(
@@ -194,13 +203,19 @@ SOURCES: list[Source] = [
     ),
     Source(
         label="outflow",
+        # One row per person: their first job (the outflow), its answers at 6 and 12 months.
         from_sql=(
-            "(SELECT jobseeker_id, MIN(start_date) AS first_start, MAX(created_at) AS changed_at "
-            f"FROM {JOB} GROUP BY jobseeker_id) f JOIN {JS} js ON js.id = f.jobseeker_id"
+            "(SELECT DISTINCT ON (jobseeker_id) jobseeker_id, id AS first_job_id, "
+            "start_date AS first_start, end_date AS first_end, "
+            "MAX(updated_at) OVER (PARTITION BY jobseeker_id) AS changed_at "
+            f"FROM {JOB} ORDER BY jobseeker_id, start_date, id) f "
+            f"JOIN {JS} js ON js.id = f.jobseeker_id "
+            f"LEFT JOIN {CHECK} c6 ON c6.job_id = f.first_job_id AND c6.months = 6 "
+            f"LEFT JOIN {CHECK} c12 ON c12.job_id = f.first_job_id AND c12.months = 12"
         ),
         municipality="js.municipality_id",
         day="f.first_start",
-        changed="GREATEST(f.changed_at, js.updated_at)",
+        changed="GREATEST(f.changed_at, js.updated_at, c6.created_at, c12.created_at)",
         figures=[
             Figure("outflow", _HAD_BENEFIT),
             Figure(
@@ -208,23 +223,21 @@ SOURCES: list[Source] = [
                 _HAD_BENEFIT,
                 weight=f"GREATEST(f.first_start - {_local_date('js.created_at')}, 0)",
             ),
-            Figure(
-                "retention_6m_due",
-                f"{_HAD_BENEFIT} AND f.first_start + INTERVAL '6 months' <= %(as_of)s",
-            ),
-            Figure(
-                "retention_6m_working",
-                f"{_HAD_BENEFIT} AND f.first_start + INTERVAL '6 months' <= %(as_of)s "
-                f"AND {_STILL_WORKING}",
-            ),
-            Figure(
-                "retention_12m_due",
-                f"{_HAD_BENEFIT} AND f.first_start + INTERVAL '12 months' <= %(as_of)s",
-            ),
-            Figure(
-                "retention_12m_working",
-                f"{_HAD_BENEFIT} AND f.first_start + INTERVAL '12 months' <= %(as_of)s "
-                f"AND {_STILL_WORKING}",
+            *(
+                figure
+                for months, check in ((6, "c6"), (12, "c12"))
+                for figure in (
+                    Figure(f"retention_{months}m_due", _retention_due(months)),
+                    Figure(
+                        f"retention_{months}m_answered",
+                        f"{_retention_due(months)} AND ({check}.id IS NOT NULL "
+                        f"OR {_ended_before(months)})",
+                    ),
+                    Figure(
+                        f"retention_{months}m_working",
+                        f"{_retention_due(months)} AND {check}.still_working IS TRUE",
+                    ),
+                )
             ),
         ],
     ),

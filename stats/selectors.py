@@ -102,8 +102,15 @@ class Figures:
         return round(self.period["days_to_work_total"] / n) if n else None
 
     def share(self, months: int) -> int | None:
-        due = self.period[f"retention_{months}m_due"]
-        return round(100 * self.period[f"retention_{months}m_working"] / due) if due else None
+        """Percent still working among the answered checks (stats.models: answers only)."""
+        answered = self.period[f"retention_{months}m_answered"]
+        working = self.period[f"retention_{months}m_working"]
+        return round(100 * working / answered) if answered else None
+
+    def unanswered(self, months: int) -> int:
+        """Due for the check but nobody answered it yet."""
+        p = self.period
+        return max(p[f"retention_{months}m_due"] - p[f"retention_{months}m_answered"], 0)
 
 
 def figures_per_municipality(period: Period) -> dict[int, Figures]:
@@ -201,6 +208,12 @@ DETAIL = [
     ("placements_ended_early", _("Placements ended early")),
     ("buddy_pairs_started", _("Buddy pairs started")),
     ("introductions", _("Introductions made by buddies")),
+    ("retention_6m_due", _("First job started at least 6 months ago")),
+    ("retention_6m_working", _("Still working after 6 months (answered yes)")),
+    ("retention_6m_unanswered", _("6-month check not answered yet")),
+    ("retention_12m_due", _("First job started at least 12 months ago")),
+    ("retention_12m_working", _("Still working after 12 months (answered yes)")),
+    ("retention_12m_unanswered", _("12-month check not answered yet")),
 ]
 
 TREND = [
@@ -223,6 +236,8 @@ def _value(figures: Figures, key: str) -> int:
         return figures.buddy_pairs_active
     if key == "outflow_since_start":
         return figures.all_time["outflow"]
+    if key in ("retention_6m_unanswered", "retention_12m_unanswered"):
+        return figures.unanswered(6 if key.startswith("retention_6m") else 12)
     return figures.period[key]
 
 
@@ -280,6 +295,8 @@ class Report:
     comparison: list[tuple[str, dict[str, Cell]]]
     details: list[tuple[str, str, Cell]]
     legend: list[tuple[str, str]]
+    # Names in ``comparison`` that are the reader's own municipalities (shown first, marked).
+    comparison_own: frozenset[str] = frozenset()
 
 
 def build_report(
@@ -289,12 +306,15 @@ def build_report(
     visible: list[Municipality],
     region_name: str,
     exact: bool = False,
+    own: frozenset[int] | set[int] = frozenset(),
 ) -> Report:
     """Everything shown for ``area`` (None: the region), the municipalities ``visible`` to the
     reader and the region: exact for the back office (``exact``), otherwise every count through
     baanbrekers.disclosure. Rounding every cell on its own is what keeps a small number out of
     the differences (region minus municipality, one period minus another); nothing else needs
-    hiding."""
+    hiding. ``own``: ids of the reader's own municipalities, marked in the comparison, which
+    lists ``visible`` in the order given and then the region (for an alderman: their own
+    municipality beside the others of the region, every cell protected)."""
     per_municipality = figures_per_municipality(period)
     region = _region(per_municipality)
     mine = per_municipality.get(area.pk, Figures.empty()) if area else region
@@ -332,13 +352,13 @@ def build_report(
         ),
         (
             "still_working_6m",
-            _("Still working after 6 months (%)"),
-            _derived(mine.share(6), mine.period["retention_6m_due"], exact),
+            _("Still working after 6 months, share of the answered checks (%)"),
+            _derived(mine.share(6), mine.period["retention_6m_answered"], exact),
         ),
         (
             "still_working_12m",
-            _("Still working after 12 months (%)"),
-            _derived(mine.share(12), mine.period["retention_12m_due"], exact),
+            _("Still working after 12 months, share of the answered checks (%)"),
+            _derived(mine.share(12), mine.period["retention_12m_answered"], exact),
         ),
     ]
     funnel = []
@@ -354,7 +374,7 @@ def build_report(
     trend = [(month, {k: count(values[k]) for k, _l in TREND}) for month, values in months]
     trend_bars = [(month, {k: _bar(c) for k, c in cells.items()}) for month, cells in trend]
     trend_totals = {k: count(sum(v[k] for _m, v in months)) for k, _l in TREND}
-    details = [(key, label, count(mine.period[key])) for key, label in DETAIL]
+    details = [(key, label, count(_value(mine, key))) for key, label in DETAIL]
     return Report(
         period=period,
         area_name=area.name if area else region_name,
@@ -372,6 +392,7 @@ def build_report(
         comparison=comparison,
         details=details,
         legend=legend(exact=exact),
+        comparison_own=frozenset(m.name for m in visible if m.pk in own),
     )
 
 

@@ -17,11 +17,14 @@ from placements.models import (
     BuddyPairing,
     DevelopmentPlacement,
     Introduction,
+    JobCheck,
+    JobCheckSource,
     JobOutcome,
     JobRoute,
     PlacementStatus,
     Proposal,
 )
+from placements.services import add_months
 from visits.models import Click, Visit, VisitSignUp, VisitStaff, VisitStatus
 
 BATCH = 5000
@@ -213,6 +216,27 @@ def generate(
     # At most one active placement per person is a database rule; we made at most one each.
     DevelopmentPlacement.objects.bulk_create(placements, batch_size=BATCH)
     JobOutcome.objects.bulk_create(jobs, batch_size=BATCH)
+    # Some jobs end; the 6- and 12-month checks of most are answered (placements.JobCheck).
+    checks, ended = [], []
+    for job in jobs:
+        if rng.random() < 0.15:
+            job.end_date = job.start_date + datetime.timedelta(days=rng.randint(30, 400))
+            ended.append(job)
+        for months in (6, 12):
+            if rng.random() < 0.6:
+                mark = add_months(job.start_date, months)
+                working = not (job.end_date and job.end_date < mark) and rng.random() < 0.8
+                checks.append(
+                    JobCheck(
+                        job=job,
+                        months=months,
+                        checked_on=mark,
+                        still_working=working,
+                        source=rng.choice(JobCheckSource.values),
+                    )
+                )
+    JobOutcome.objects.bulk_update(ended, ["end_date"], batch_size=BATCH)
+    JobCheck.objects.bulk_create(checks, batch_size=BATCH)
     BuddyPairing.objects.bulk_create(pairings, batch_size=BATCH)
     intros = [
         Introduction(
@@ -232,7 +256,7 @@ def generate(
         map(
             len,
             [employers, openings, visits, people, signups, clicks, proposals]
-            + [placements, jobs, pairings, intros],
+            + [placements, jobs, checks, pairings, intros],
         )
     )
     return out

@@ -7,12 +7,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from baanbrekers.pdf import PdfUnavailable, pdf_unavailable
+
 from . import charts, exports
-from .access import area_for_user, can_see_stats, sees_exact_figures, visible_municipalities
+from .access import (
+    area_for_user,
+    can_see_stats,
+    municipalities_in_order,
+    sees_exact_figures,
+)
 from .forms import DashboardFilterForm
 from .models import RollupState
 from .selectors import Report, build_report
@@ -28,7 +36,7 @@ def _report(request) -> tuple[DashboardFilterForm, Report]:
     user = request.user
     if not can_see_stats(user):
         raise PermissionDenied
-    municipalities = list(visible_municipalities(user).order_by("name"))
+    municipalities = municipalities_in_order(user)
     form = DashboardFilterForm(
         request.GET or None, municipalities=municipalities, region_name=region_name()
     )
@@ -39,6 +47,7 @@ def _report(request) -> tuple[DashboardFilterForm, Report]:
         visible=municipalities,
         region_name=region_name(),
         exact=sees_exact_figures(user),
+        own={m.pk for m in municipalities if m.is_own},
     )
     return form, report
 
@@ -56,6 +65,13 @@ def index(request):
         "trend_chart": charts.columns(
             report.trend_bars, report.trend, [(key, labels[key]) for key in TREND_CHART]
         ),
+        "comparison_areas": [
+            {"name": name, "own": name in report.comparison_own} for name, _c in report.comparison
+        ],
+        "comparison_rows": [
+            (key, label, [cells[key] for _name, cells in report.comparison])
+            for key, label in report.comparison_columns
+        ],
         "legend": report.legend,
         "state": RollupState.objects.filter(pk=1).first(),
         "query": request.GET.urlencode(),
@@ -99,6 +115,14 @@ def export(request, fmt: str):
     name = slugify(
         f"baanbrekers-cijfers-{report.area_name}-{report.period.start:%Y-%m}-{report.period.end:%Y-%m}"
     )
-    response = HttpResponse(render_export(report), content_type=content_type)
+    try:
+        content = render_export(report)
+    except PdfUnavailable:
+        # The platform runs without the PDF engine's system libraries (baanbrekers.pdf).
+        return pdf_unavailable(
+            request,
+            context={"back_url": reverse("dashboard:index") + "?" + request.GET.urlencode()},
+        )
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

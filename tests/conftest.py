@@ -5,7 +5,7 @@ import pytest
 # Playwright's sync API runs an event loop in the test thread; Django must still allow the ORM.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["tests.users", "tests.worker"]
+pytest_plugins = ["tests.users", "tests.worker", "tests.smtp"]
 
 
 # Employers shared by the apps' tests: a bakery in Heusden and a metal workshop in Waalwijk.
@@ -114,3 +114,14 @@ def page(page):
     # Waits are for what the user waits for; a short ceiling keeps a broken page from stalling CI.
     page.set_default_timeout(10_000)
     return page
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``slow`` (minutes: workers killed over and over) run only when asked for,
+    with ``-m slow`` (as .ci/run does, apart from the rest) or RUN_SLOW=1."""
+    if "slow" in (config.getoption("markexpr") or "") or os.environ.get("RUN_SLOW"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with -m slow (CI runs them apart: .ci/run)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

@@ -10,6 +10,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -62,16 +64,22 @@ def kill_worker(process: subprocess.Popen) -> None:
     process.wait(timeout=10)
 
 
-def wait_for_worker(process: subprocess.Popen, timeout: float = 30) -> None:
-    from baanbrekers.celery import app
+def wait_for_worker(process: subprocess.Popen, timeout: float = 30, app=None) -> None:
+    """Waits until this worker answers a ping (on ``app``'s broker: the project's by default)."""
+    if app is None:
+        from baanbrekers.celery import app
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the Celery worker exited with {process.returncode}")
-        # Ask this worker by name: another one answering proves nothing.
-        if app.control.ping(destination=[process.hostname], timeout=0.5):
-            return
+        # Ask this worker by name: another one answering proves nothing. A broker that was
+        # just restarted drops the first pooled connection: ask again.
+        try:
+            if app.control.ping(destination=[process.hostname], timeout=0.5):
+                return
+        except (ConnectionError, RedisConnectionError, BrokerError):
+            time.sleep(0.2)
     raise RuntimeError("the Celery worker did not answer in time")
 
 

@@ -14,6 +14,14 @@ class VisitsConfig(AppConfig):
         from .home import coming_visits_section
 
         followup_rules.register()
+        # Their part of the job seeker's and the employer's file (jobseekers/employers.timeline).
+        from . import timeline
+
+        timeline.register()
+        # Their part of a person's data: activity, AVG export, anonymisation (jobseekers.retention).
+        from . import retention
+
+        retention.register()
 
         register_home_section(
             roles={Role.ALDERMAN, Role.CASEWORKER, Role.COORDINATOR},

@@ -18,16 +18,25 @@ from django.utils.translation import gettext_lazy as _
 from baanbrekers.followups import (
     Wanted,
     followup_kind_register,
+    followup_owner,
     followup_related_register,
     followup_rule_register,
     local_today,
 )
 
-from .models import Click, Visit, VisitReport, VisitStatus
-from .services import FOLLOWUP_ACTION, FOLLOWUP_CLICK, FOLLOWUP_THANKS, next_working_day
+from .models import Click, Visit, VisitReport, VisitSignUp, VisitStatus
+from .services import (
+    FOLLOWUP_ACTION,
+    FOLLOWUP_CANCELLED,
+    FOLLOWUP_CLICK,
+    FOLLOWUP_THANKS,
+    next_working_day,
+)
 
 KIND_VISIT_REPORT_MISSING = "visit.report_missing"
 KIND_VISIT_OPENINGS = "visit.record_openings"
+# Scheduled by visits.services.visit_cancel, one per person who had signed up.
+KIND_VISIT_CANCELLED = FOLLOWUP_CANCELLED
 
 
 def _lookback() -> datetime.timedelta:
@@ -43,7 +52,7 @@ def visit_report_missing(now: datetime.datetime) -> Iterable[Wanted]:
             starts_at__gte=now - _lookback(),
             report__isnull=True,
         )
-        .select_related("employer__municipality", "planned_by")
+        .select_related("employer__municipality", "employer__relationship_owner", "planned_by")
         .order_by("starts_at", "id")
     )
     for visit in visits:
@@ -60,7 +69,11 @@ def visit_report_missing(now: datetime.datetime) -> Iterable[Wanted]:
                 "employer": str(visit.employer),
                 "date": timezone.localtime(visit.starts_at).strftime("%d-%m-%Y"),
             },
-            assignee=visit.planned_by,
+            assignee=followup_owner(
+                assignee=visit.planned_by,
+                relationship_owner=visit.employer.relationship_owner,
+                municipality=visit.employer.municipality,
+            ),
             municipality=visit.employer.municipality,
         )
 
@@ -69,7 +82,9 @@ def visit_openings_to_record(now: datetime.datetime) -> Iterable[Wanted]:
     reports = (
         VisitReport.objects.exclude(new_openings="")
         .filter(created_at__gte=now - _lookback())
-        .select_related("visit__employer__municipality", "written_by")
+        .select_related(
+            "visit__employer__municipality", "visit__employer__relationship_owner", "written_by"
+        )
         .order_by("created_at", "id")
     )
     for report in reports:
@@ -82,7 +97,11 @@ def visit_openings_to_record(now: datetime.datetime) -> Iterable[Wanted]:
             due_on=next_working_day(timezone.localdate(report.created_at)),
             params={"employer": str(employer)},
             body=report.new_openings,
-            assignee=report.written_by,
+            assignee=followup_owner(
+                assignee=report.written_by,
+                relationship_owner=employer.relationship_owner,
+                municipality=employer.municipality,
+            ),
             municipality=employer.municipality,
         )
 
@@ -94,14 +113,24 @@ def jobseeker_clicks(jobseeker) -> Iterator[tuple[str, list[int]]]:
         yield Click._meta.label, ids
 
 
+def jobseeker_signups(jobseeker) -> Iterator[tuple[str, list[int]]]:
+    """A job seeker's visit sign-ups: the "visit cancelled" follow-ups move with their
+    caseworker too."""
+    ids = list(VisitSignUp.objects.filter(jobseeker=jobseeker).values_list("pk", flat=True))
+    if ids:
+        yield VisitSignUp._meta.label, ids
+
+
 def register() -> None:
+    # Mailed to the host: its employer mail (what was agreed, never the report's notes) is
+    # added by portal.followup_rules, which knows the portal page the host acts on.
     followup_kind_register(key=FOLLOWUP_THANKS, title=_("Thank %(employer)s for the visit"))
     followup_kind_register(
         key=FOLLOWUP_CLICK,
         title=_("Act on the click between %(name)s and %(employer)s"),
     )
     # An agreed action's title is what was agreed, in the words of whoever wrote the report.
-    followup_kind_register(key=FOLLOWUP_ACTION, title="%(what)s")
+    followup_kind_register(key=FOLLOWUP_ACTION, title="%(what)s", label=_("Agreed action"))
     followup_kind_register(
         key=KIND_VISIT_REPORT_MISSING,
         title=_("Write the report of the visit to %(employer)s"),
@@ -113,6 +142,14 @@ def register() -> None:
     followup_kind_register(
         key=KIND_VISIT_OPENINGS, title=_("Record the openings noted at %(employer)s")
     )
+    followup_kind_register(
+        key=KIND_VISIT_CANCELLED,
+        title=_("Tell %(name)s that the visit to %(employer)s is cancelled"),
+        body=_(
+            "The visit to %(employer)s on %(date)s is cancelled. %(name)s had signed up for it: "
+            "let them know, and look for another visit that suits them."
+        ),
+    )
     followup_rule_register(
         "visit_report_missing",
         visit_report_missing,
@@ -121,3 +158,4 @@ def register() -> None:
     )
     followup_rule_register("visit_openings", visit_openings_to_record, kinds=[KIND_VISIT_OPENINGS])
     followup_related_register(subject_type="jobseekers.JobSeeker", related=jobseeker_clicks)
+    followup_related_register(subject_type="jobseekers.JobSeeker", related=jobseeker_signups)

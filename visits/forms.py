@@ -102,28 +102,45 @@ class VisitForm(forms.Form):
         return cleaned
 
 
-class SignUpForm(forms.Form):
-    """Sign up a job seeker of the user's region who consented to join visits."""
+def jobseeker_label(jobseeker: JobSeeker) -> str:
+    """A name that tells namesakes apart: birth year and postcode area (the four digits), never
+    the BSN. For people the user may see by full name only."""
+    area = (jobseeker.postcode or "")[:4]
+    return _("%(name)s (born %(year)s, postcode %(area)s)") % {
+        "name": jobseeker,
+        "year": jobseeker.birth_date.year,
+        "area": area,
+    }
 
-    jobseeker = forms.ModelChoiceField(queryset=None, label=_("Job seeker"))
+
+class SignUpForm(forms.Form):
+    """Sign up a job seeker of the user's region who is looking for work and has a "join
+    visits" consent valid today and on the day of the visit (JobSeeker.objects.consenting_to,
+    the rule the sign-up service asks too): nobody is offered who would then be refused."""
+
+    jobseeker = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Job seeker"),
+        error_messages={
+            "required": _("Choose a job seeker from the list."),
+            "invalid_choice": _(
+                "Choose someone from the list: only people of your region with a valid "
+                "consent to join company visits until the day of the visit can come along."
+            ),
+        },
+    )
 
     def __init__(self, *args, user: User, visit: Visit, **kwargs):
         super().__init__(*args, **kwargs)
         visit_day = timezone.localdate(visit.starts_at)
-        # Anyone of the region can be chosen (the service then explains a missing consent);
-        # those with consent come first.
         self.fields["jobseeker"].queryset = (
             JobSeeker.objects.visible_to(user)
             .looking_for_work()
+            .consenting_to(ConsentKind.JOIN_VISITS, until=visit_day)
             .exclude(visit_signups__visit=visit)
-            .with_consent_flag(ConsentKind.JOIN_VISITS, until=visit_day)
-            .order_by("-has_valid_consent", "last_name", "first_name")
+            .order_by("last_name", "first_name", "birth_date", "pk")
         )
-        self.fields["jobseeker"].label_from_instance = lambda js: (
-            str(js)
-            if js.has_valid_consent
-            else _("%(name)s – no consent to join visits") % {"name": js}
-        )
+        self.fields["jobseeker"].label_from_instance = jobseeker_label
 
 
 class StaffAttendeeForm(forms.Form):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from baanbrekers.access import (
@@ -124,7 +125,10 @@ class Visit(models.Model):
         indexes = [models.Index(fields=["employer", "-starts_at"], name="visit_employer_idx")]
 
     def __str__(self):
-        return f"{self.employer} {self.starts_at:%Y-%m-%d %H:%M}"
+        # Shown in lists and links (the follow-ups' "Visit:"): the local time, in the one date
+        # format (baanbrekers/formats), not the stored UTC time an hour or two early.
+        when = formats.date_format(timezone.localtime(self.starts_at), "DATETIME_FORMAT")
+        return f"{self.employer}, {when}"
 
     def get_absolute_url(self) -> str:
         return reverse("visits:detail", args=[self.pk])

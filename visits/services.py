@@ -33,6 +33,7 @@ STAFF_ATTENDEE_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.ALDERMAN)
 FOLLOWUP_THANKS = "visit_thanks"
 FOLLOWUP_CLICK = "visit_click"
 FOLLOWUP_ACTION = "visit_action"
+FOLLOWUP_CANCELLED = "visit.cancelled"
 
 
 class VisitError(Exception):
@@ -134,7 +135,13 @@ def visit_update(*, visit: Visit, changed_by: User, **changes) -> Visit:
 
 
 def visit_cancel(*, visit: Visit, cancelled_by: User) -> Visit:
-    """Cancels a planned visit; sign-ups stay recorded for the history."""
+    """Cancels a planned visit; sign-ups stay recorded for the history.
+
+    The people who signed up have no account: each one's caseworker (or, without one, whoever
+    signed them up, else whoever cancels) gets a follow-up due today to tell them, scheduled in
+    the same transaction. The visit row is locked, so a sign-up made at the same moment is either
+    in before the cancellation (and told) or refused after it.
+    """
     with transaction.atomic():
         locked = Visit.objects.select_for_update().get(pk=visit.pk)
         if locked.status != VisitStatus.PLANNED:
@@ -144,6 +151,22 @@ def visit_cancel(*, visit: Visit, cancelled_by: User) -> Visit:
         audit_record(
             actor=cancelled_by, action=AuditAction.UPDATE, obj=visit, detail={"status": "cancelled"}
         )
+        today = timezone.localdate()
+        when = timezone.localtime(locked.starts_at).strftime("%d-%m-%Y %H:%M")
+        employer = locked.employer
+        signups = VisitSignUp.objects.filter(visit=locked).select_related(
+            "jobseeker__caseworker", "signed_up_by"
+        )
+        for signup in signups:
+            person = signup.jobseeker
+            followup_schedule(
+                kind=FOLLOWUP_CANCELLED,
+                subject=signup,
+                due_on=today,
+                params={"name": person.initials_name, "employer": str(employer), "date": when},
+                assignee=person.caseworker or signup.signed_up_by or cancelled_by,
+                municipality=employer.municipality,
+            )
     return visit
 
 
@@ -168,6 +191,14 @@ def visit_staff_remove(*, visit: Visit, user: User, removed_by: User) -> None:
             obj=visit,
             detail={"staff_removed": user.pk},
         )
+
+
+def report_possible(visit: Visit, now: datetime.datetime | None = None) -> bool:
+    """Whether the report form is worth offering: a planned visit without a report that has
+    started. ``visit_report_save`` refuses the rest, each with its own reason."""
+    if visit.status != VisitStatus.PLANNED or hasattr(visit, "report"):
+        return False
+    return visit.starts_at <= (now or timezone.now())
 
 
 def has_join_visits_consent(jobseeker: JobSeeker, visit: Visit) -> bool:

@@ -8,16 +8,23 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
+from baanbrekers.access import has_staff_role
+from baanbrekers.forms import ConfirmForm
+from baanbrekers.viewtools import back_office_required, user_passes
 from jobseekers.models import JobSeeker
 
 from . import ical, services
@@ -35,26 +42,32 @@ from .forms import (
     SignUpForm,
     StaffAttendeeForm,
     VisitForm,
+    jobseeker_label,
 )
 from .models import CalendarFeedToken, VisitAction, VisitSignUp, VisitStaff, VisitStatus
 from .selectors import agenda_range, agenda_visits, visit_suggestions
 from .selectors import visit_briefing as briefing_for
+from .services import report_possible
+
+# The role gates (baanbrekers.viewtools): a role that may not use a page gets 403; which visit
+# a user may open is decided afterwards by visits.access (a miss is a 404).
+staff_required = user_passes(has_staff_role)
+
+# The days the agenda can show (issue 13: a date outside answered 500).
+AGENDA_FIRST_DAY = datetime.date(1900, 1, 1)
+AGENDA_LAST_DAY = datetime.date(2999, 12, 31)
 
 
-def _staff_only(user) -> None:
-    if not user.is_staff_role and not user.is_superuser:
-        raise PermissionDenied
-
-
-@login_required
+@staff_required
 @require_GET
 def visit_list(request):
     """The agenda: a week or a month, filtered by municipality and alderman."""
-    _staff_only(request.user)
     form = AgendaFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     view = data.get("view") or "week"
-    day = data.get("date") or timezone.localdate()
+    # A crafted far date would step past date.min/date.max when the weeks around it are drawn:
+    # it shows the nearest day the agenda covers.
+    day = min(max(data.get("date") or timezone.localdate(), AGENDA_FIRST_DAY), AGENDA_LAST_DAY)
     span = agenda_range(view, day)
     municipality = data.get("municipality")
     alderman = data.get("alderman")
@@ -109,6 +122,7 @@ def _detail_context(request, visit) -> dict:
         "sees_names": sees_jobseeker_names(user),
         "jobseeker_count": visit.signups.count(),
         "joins": any(a.user_id == user.pk for a in staff),
+        "report_possible": report_possible(visit),
     }
     if hasattr(visit, "report"):
         context["report"] = visit.report
@@ -122,7 +136,7 @@ def _detail_context(request, visit) -> dict:
     return context
 
 
-@login_required
+@staff_required
 @require_GET
 def visit_detail(request, pk):
     visit = visit_for_user(request.user, pk)
@@ -133,11 +147,9 @@ def visit_detail(request, pk):
     return render(request, "visits/detail.html", context)
 
 
-@login_required
+@back_office_required
 @require_http_methods(["GET", "POST"])
 def visit_plan(request):
-    if not can_manage_visits(request.user):
-        raise PermissionDenied
     initial = {}
     if "employer" in request.GET:
         initial["employer"] = request.GET["employer"]
@@ -164,7 +176,7 @@ def visit_plan(request):
     return render(request, "visits/form.html", {"form": form, "visit": None})
 
 
-@login_required
+@back_office_required
 @require_http_methods(["GET", "POST"])
 def visit_edit(request, pk):
     visit = visit_to_manage_for_user(request.user, pk)
@@ -190,17 +202,55 @@ def visit_edit(request, pk):
     return render(request, "visits/form.html", {"form": form, "visit": visit})
 
 
-@login_required
-@require_POST
+@back_office_required
+@require_http_methods(["GET", "POST"])
 def visit_cancel(request, pk):
+    """A confirmation page first (works without JavaScript); cancelling tells the caseworkers
+    of the people who signed up (visits.services.visit_cancel)."""
     visit = visit_to_manage_for_user(request.user, pk)
-    try:
-        services.visit_cancel(visit=visit, cancelled_by=request.user)
-    except services.VisitError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The visit is cancelled."))
-    return redirect("visits:detail", pk=visit.pk)
+    if visit.status != VisitStatus.PLANNED:
+        messages.error(request, _("Only a planned visit can be cancelled."))
+        return redirect("visits:detail", pk=visit.pk)
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None,
+        label=_("Yes, cancel this visit"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_cancel(visit=visit, cancelled_by=request.user)
+        except services.VisitError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The visit is cancelled."))
+        return redirect("visits:detail", pk=visit.pk)
+    taken = visit.signups.count()
+    consequences = [
+        _("The visit to %(employer)s on %(date)s will not take place.")
+        % {
+            "employer": visit.employer,
+            "date": formats.date_format(timezone.localtime(visit.starts_at), "DATETIME_FORMAT"),
+        },
+        ngettext(
+            "%(count)d job seeker signed up: their caseworker gets a follow-up to tell them.",
+            "%(count)d job seekers signed up: their caseworkers get a follow-up to tell them.",
+            taken,
+        )
+        % {"count": taken}
+        if taken
+        else _("Nobody has signed up yet."),
+        _("This cannot be undone: plan a new visit if it is to take place after all."),
+    ]
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": _("Cancel the visit to %(employer)s?") % {"employer": visit.employer},
+            "consequences": consequences,
+            "form": form,
+            "submit_label": _("Cancel the visit"),
+            "back_url": reverse("visits:detail", args=[visit.pk]),
+        },
+    )
 
 
 # --- Who comes ---------------------------------------------------------------------------------
@@ -212,12 +262,29 @@ def _signups_context(request, visit, *, error: str = "", success: str = "", form
     )
     in_region = _in_region(request.user, [s.jobseeker_id for s in signups])
     planned = visit.status == VisitStatus.PLANNED
+    # Counted now, from the rows just read: the sign-up section and the "places taken" of the
+    # plan (sent along out of band after an htmx change) always agree with the database.
+    taken = len(signups)
+    is_full = taken >= visit.capacity
+    open_for_signups = planned and not is_full
     return {
         "visit": visit,
-        "signups": [(s, s.jobseeker_id in in_region) for s in signups],
-        "places_left": max(visit.capacity - len(signups), 0),
-        "signup_form": form or SignUpForm(user=request.user, visit=visit) if planned else None,
-        "suggestions": visit_suggestions(visit=visit, user=request.user) if planned else [],
+        "signups": [
+            (s, jobseeker_label(s.jobseeker) if s.jobseeker_id in in_region else None)
+            for s in signups
+        ],
+        "jobseeker_count": taken,
+        "places_left": max(visit.capacity - taken, 0),
+        "is_full": planned and is_full,
+        "signup_form": (form or SignUpForm(user=request.user, visit=visit))
+        if open_for_signups
+        else None,
+        "suggestions": [
+            (suggestion, jobseeker_label(suggestion.jobseeker))
+            for suggestion in visit_suggestions(visit=visit, user=request.user)
+        ]
+        if open_for_signups
+        else [],
         "signup_error": error,
         "signup_success": success,
     }
@@ -234,21 +301,21 @@ def _signups_response(request, visit, **kwargs):
     return redirect(reverse("visits:detail", args=[visit.pk]) + "#signups")
 
 
-@login_required
+@back_office_required
 @require_GET
 def visit_signups(request, pk):
     visit = visit_to_manage_for_user(request.user, pk)
     return render(request, "visits/_signups.html", _signups_context(request, visit))
 
 
-@login_required
+@back_office_required
 @require_POST
 def visit_signup_add(request, pk):
     visit = visit_to_manage_for_user(request.user, pk)
     form = SignUpForm(request.POST, user=request.user, visit=visit)
     if not form.is_valid():
         return _signups_response(
-            request, visit, error=_("Choose a job seeker from the list."), form=form
+            request, visit, error=" ".join(form.errors.get("jobseeker", [])), form=form
         )
     jobseeker = form.cleaned_data["jobseeker"]
     try:
@@ -258,11 +325,11 @@ def visit_signup_add(request, pk):
     except services.VisitError as exc:
         return _signups_response(request, visit, error=exc.message)
     return _signups_response(
-        request, visit, success=_("%(name)s is signed up.") % {"name": jobseeker}
+        request, visit, success=_("%(name)s is signed up.") % {"name": jobseeker_label(jobseeker)}
     )
 
 
-@login_required
+@back_office_required
 @require_POST
 def visit_signup_remove(request, pk, jobseeker_pk):
     visit = visit_to_manage_for_user(request.user, pk)
@@ -276,13 +343,14 @@ def visit_signup_remove(request, pk, jobseeker_pk):
     except services.VisitError as exc:
         return _signups_response(request, visit, error=exc.message)
     person = signup.jobseeker
-    name = person if person.pk in _in_region(request.user, [person.pk]) else person.initials_name
+    in_region = person.pk in _in_region(request.user, [person.pk])
+    name = jobseeker_label(person) if in_region else person.initials_name
     return _signups_response(
         request, visit, success=_("%(name)s no longer comes along.") % {"name": name}
     )
 
 
-@login_required
+@back_office_required
 @require_POST
 def visit_staff_add(request, pk):
     visit = visit_to_manage_for_user(request.user, pk)
@@ -303,7 +371,7 @@ def visit_staff_add(request, pk):
     return redirect("visits:detail", pk=visit.pk)
 
 
-@login_required
+@back_office_required
 @require_POST
 def visit_staff_remove(request, pk, user_pk):
     visit = visit_to_manage_for_user(request.user, pk)
@@ -318,12 +386,19 @@ def visit_staff_remove(request, pk, user_pk):
 # --- Report, briefing --------------------------------------------------------------------------
 
 
-@login_required
+@back_office_required
 @require_http_methods(["GET", "POST"])
 def visit_report(request, pk):
     visit = visit_to_manage_for_user(request.user, pk)
     if hasattr(visit, "report"):
         messages.info(request, _("This visit already has a report."))
+        return redirect("visits:detail", pk=visit.pk)
+    # The form is offered only when it can be saved (the service asks the same question).
+    if visit.status == VisitStatus.CANCELLED:
+        messages.info(request, _("A cancelled visit has no report."))
+        return redirect("visits:detail", pk=visit.pk)
+    if not report_possible(visit):
+        messages.info(request, _("You write the report once the visit has started."))
         return redirect("visits:detail", pk=visit.pk)
     jobseekers = [
         s.jobseeker for s in VisitSignUp.objects.filter(visit=visit).select_related("jobseeker")
@@ -356,7 +431,7 @@ def visit_report(request, pk):
     return render(request, "visits/report.html", {"visit": visit, "form": form, "actions": actions})
 
 
-@login_required
+@back_office_required
 @require_POST
 def visit_action_done(request, pk, action_pk):
     visit = visit_to_manage_for_user(request.user, pk)
@@ -366,7 +441,7 @@ def visit_action_done(request, pk, action_pk):
     return redirect("visits:detail", pk=visit.pk)
 
 
-@login_required
+@staff_required
 @require_GET
 def visit_briefing(request, pk):
     """One printable page for the alderman: the company, its story, contacts, openings, history."""
@@ -396,8 +471,9 @@ def _for_calendar(qs):
     )
 
 
-@login_required
-@require_GET
+@staff_required
+# HEAD too: calendar apps and proxies check a feed before fetching it.
+@require_safe
 def visit_ics(request, pk):
     visit_for_user(request.user, pk)
     visit = _for_calendar(visible_visits(request.user).filter(pk=pk)).get()
@@ -406,7 +482,7 @@ def visit_ics(request, pk):
     )
 
 
-@require_GET
+@require_safe
 def calendar_feed(request, token):
     """The visits a user joins, for their calendar app; the secret in the URL is the login.
 
@@ -423,12 +499,16 @@ def calendar_feed(request, token):
     )
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "POST"])
 def calendar_settings(request):
     """Shows the user's feed address; renewing it makes the old address stop working."""
-    _staff_only(request.user)
-    if request.method == "POST":
+    # Renewing breaks every calendar subscribed to the old address: a box to tick first.
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None,
+        label=_("Yes, renew: my calendar apps need the new address"),
+    )
+    if request.method == "POST" and form.is_valid():
         services.calendar_token_renew(user=request.user)
         messages.success(
             request, _("Your calendar address is renewed. The old address no longer works.")
@@ -436,4 +516,6 @@ def calendar_settings(request):
         return redirect("visits:calendar")
     token = services.calendar_token_get(user=request.user)
     feed_url = request.build_absolute_uri(reverse("visits:feed", args=[token.token]))
-    return render(request, "visits/calendar.html", {"feed_url": feed_url, "token": token})
+    return render(
+        request, "visits/calendar.html", {"feed_url": feed_url, "token": token, "form": form}
+    )

@@ -17,7 +17,9 @@ Every viewset of the project uses these two pieces, so a route reads the same ev
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
+from rest_framework.authentication import SessionAuthentication
 
 from baanbrekers import access
 
@@ -64,3 +66,17 @@ class VisibleToMixin:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return queryset.none()
         return queryset.visible_to(self.request.user)
+
+
+class InteractiveSessionOnly(permissions.BasePermission):
+    """For actions a person must do themselves in the browser, never a script with a token:
+    revealing a BSN. A token request gets 403."""
+
+    message = _(
+        "This is only possible when you are signed in in the browser, not with an API token."
+    )
+
+    def has_permission(self, request, view) -> bool:
+        # Positively a browser session (with its CSRF check, idle timeout and two-factor), so a
+        # way in added later is refused until someone decides otherwise.
+        return isinstance(getattr(request, "successful_authenticator", None), SessionAuthentication)

@@ -5,6 +5,7 @@ modules only put defaults into the environment before importing this one; produc
 Values may also come from files: ``SECRET_KEY_FILE=/run/secrets/key`` is read as ``SECRET_KEY``.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,7 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     # Third party
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     # Ours, lower layers first (see DESIGN.md section 3)
     "baanbrekers",
+    "baanbrekers.api",
     "employers",
     "jobseekers",
     "matching",
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "baanbrekers.middleware.RejectNulCharactersMiddleware",
+    "baanbrekers.middleware.ApiNotFoundAsJsonMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -153,6 +156,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Follow-up rules (each app's followup_rules.py, applied by baanbrekers.tasks): hourly; the
     # sweep above sends what they make.
     "followup-rules-apply": {"task": "followup_rules.apply", "schedule": crontab(minute=7)},
+    # Retention (docs/privacy.md): anonymise inactive job seekers, remove expired invitations
+    # and stale claims (baanbrekers.housekeeping). Before the nightly statistics rebuild.
+    "housekeeping-nightly": {
+        "task": "baanbrekers.housekeeping",
+        "schedule": crontab(hour=2, minute=40),
+    },
 }
 
 # --- Authentication -------------------------------------------------------------------------
@@ -217,6 +226,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 CSRF_COOKIE_HTTPONLY = True
+# A refused form (CSRF) gets a Dutch page with the navigation and a way back.
+CSRF_FAILURE_VIEW = "baanbrekers.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy: only our own files; no inline scripts. The Utrecht CSS embeds a few
@@ -240,6 +251,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The one date format of the Dutch interface (DESIGN.md section 8).
+FORMAT_MODULE_PATH = ["baanbrekers.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
@@ -275,26 +288,73 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Baanbrekers <noreply
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_SUBJECT_PREFIX = "[Baanbrekers] "
 EMAIL_MESSAGE_ID_DOMAIN = env.str("EMAIL_MESSAGE_ID_DOMAIN", default="baanbrekers.local")
+# A mail server that does not answer within this many seconds fails this attempt (no hang).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=60)
+# An outbox email still "sending" after this many seconds belongs to a sender that stopped
+# half-way (killed, restarted): it is marked "uncertain" for a coordinator, never sent again by
+# itself (baanbrekers.followups). Keep it well above EMAIL_TIMEOUT.
+OUTBOX_SENDING_TIMEOUT = env.int("OUTBOX_SENDING_TIMEOUT", default=900)
 # Where this site is reached, for links in emails and calendar feeds.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 ADMINS = [("Beheer", a) for a in env.list("ADMIN_EMAILS", default=[])]
 
 # --- API ------------------------------------------------------------------------------------
+# A request body (without its files) of at most 1 MiB: far above any form or JSON of this site.
+# The API's JSON parser holds to it as well (baanbrekers.api.parsers).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Personal tokens (django-rest-knox: hashed, expiring), with the session's rules.
+        "baanbrekers.api.authentication.ApiTokenAuthentication",
     ],
     # Views name their role predicates (baanbrekers.api.permissions); by default any signed-in
     # user reads and the back office writes.
     "DEFAULT_PERMISSION_CLASSES": ["baanbrekers.api.permissions.RolePermission"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # JSON bounded in size and depth, without control characters (issue 13); forms as DRF's
+    # defaults (the control characters of forms are refused by baanbrekers.middleware).
+    "DEFAULT_PARSER_CLASSES": [
+        "baanbrekers.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # The error answers every operation can give (400, 403, 404, 413, 415, 429) documented.
+    "DEFAULT_SCHEMA_CLASS": "baanbrekers.api.schema.ProjectAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "baanbrekers.api.pagination.PageNumbers",
     "PAGE_SIZE": 50,
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "ALLOWED_VERSIONS": ["v1"],
-    # Services' ValidationError / PermissionDenied / DoesNotExist as 400 / 403 / 404.
+    # Services' ValidationError / PermissionDenied / DoesNotExist as 400 / 403 / 404; 429 in
+    # the user's language.
     "EXCEPTION_HANDLER": "baanbrekers.api.exceptions.exception_handler",
+    # Rate limits (baanbrekers/api/throttles.py), kept in the Redis cache. "user" and "anon"
+    # apply to every API request; the others guard single actions, on the API and the pages.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "baanbrekers.api.throttles.ApiUserThrottle",
+        "baanbrekers.api.throttles.ApiAnonThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("RATE_API_USER", default="1000/hour"),
+        "anon": env.str("RATE_API_ANON", default="100/hour"),
+        "bsn_reveal": env.str("RATE_BSN_REVEAL", default="30/hour"),
+        "claim_user": env.str("RATE_CLAIM_USER", default="5/hour"),
+        "claim_address": env.str("RATE_CLAIM_ADDRESS", default="20/hour"),
+        "invitation_user": env.str("RATE_INVITATION_USER", default="10/hour"),
+        "invitation_address": env.str("RATE_INVITATION_ADDRESS", default="30/hour"),
+    },
+}
+# Personal API tokens (baanbrekers/api/models.py): made on /profile/api-tokens/ after a fresh
+# two-factor check, valid this many days, stored as a SHA-512 digest only.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+# knox's own model (our ApiToken sits beside it); named because knox's model is swappable.
+KNOX_TOKEN_MODEL = "knox.AuthToken"
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
+    # A fixed end: using a token does not extend it.
+    "AUTO_REFRESH": False,
+    # Recognisable by secret scanners and people alike.
+    "TOKEN_PREFIX": "bb_",
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Baanbrekers API",
@@ -305,9 +365,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
+    # Separate request and answer components: what a client must send (required fields, no
+    # blank text where it is refused) is written down exactly, not mixed with read-only fields.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The API is documented as JSON; forms are still read (DRF's browsable API, simple clients)
+    # but are no part of the contract.
+    "PARSER_WHITELIST": ["baanbrekers.api.parsers.BoundedJSONParser"],
     # Several models have a "status" field with their own choices; name each enum explicitly.
     "ENUM_NAME_OVERRIDES": {
         "VisitStatusEnum": "visits.models.VisitStatus",
+        "JobSeekerStatusEnum": "jobseekers.models.JobSeekerStatus",
+        "OpeningKindEnum": "employers.models.OpeningKind",
+        "OpeningStatusEnum": "employers.models.OpeningStatus",
+        "PlacementStatusEnum": "placements.models.PlacementStatus",
+        "PlacementOutcomeEnum": "placements.models.PlacementOutcome",
+        # What an employer may answer to a proposal ("pending" is not an answer).
+        "ProposalReplyEnum": ["interested", "not_now", "no"],
     },
 }
 
@@ -345,7 +418,28 @@ LEAD_TIMES = {
     "digest_visits_ahead": env.int("LEAD_DIGEST_VISITS_AHEAD_DAYS", default=14),
     # An invitation to the employer portal is valid this long.
     "invitation_valid": env.int("LEAD_INVITATION_VALID_DAYS", default=14),
+    # Who filed a placement's evaluation can correct it for this many days.
+    "evaluation_correctable": env.int("LEAD_EVALUATION_CORRECTABLE_DAYS", default=7),
+    # A new placement may start at most this many days before it is recorded.
+    "placement_backdate": env.int("LEAD_PLACEMENT_BACKDATE_DAYS", default=31),
+    # Expired portal invitations, undecided and declined company claims are removed this long
+    # after they expired, were asked or were declined (portal/retention.py).
+    "portal_cleanup": env.int("LEAD_PORTAL_CLEANUP_DAYS", default=30),
 }
+# A job seeker's file without any activity for this many years is anonymised by the nightly
+# housekeeping (jobseekers.services.jobseekers_anonymise_inactive). The default follows the
+# retention commonly applied to Participatiewet files; the privacy officer decides
+# (docs/privacy.md).
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=7)
+# Field limits (baanbrekers/limits.py is the table): planned dates (openings, placements) lie
+# between 1 January of this year and this many years ahead; phone numbers without a country
+# code are read as numbers of this region.
+DATES_EARLIEST_YEAR = env.int("DATES_EARLIEST_YEAR", default=2000)
+PLANNING_YEARS_AHEAD = env.int("PLANNING_YEARS_AHEAD", default=2)
+PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="NL")
+# Postcodes (employers, job seekers, work locations, tips) lie in the municipalities we serve or
+# within this many kilometres of them.
+REGION_RADIUS_KM = env.int("REGION_RADIUS_KM", default=25)
 # Jobs: "still working there?" checks this many months after the start.
 JOB_RETENTION_CHECK_MONTHS = tuple(
     env.list("JOB_RETENTION_CHECK_MONTHS", cast=int, default=[6, 12])

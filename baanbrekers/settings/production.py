@@ -1,11 +1,20 @@
 """Production: everything from the environment, and refuse to start on unsafe values."""
 
 import base64
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import validate_host
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, BLIND_INDEX_KEY, DEBUG, FIELD_ENCRYPTION_KEYS, SECRET_KEY
+from .base import (
+    ALLOWED_HOSTS,
+    BLIND_INDEX_KEY,
+    DEBUG,
+    FIELD_ENCRYPTION_KEYS,
+    SECRET_KEY,
+    env,
+)
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
@@ -15,6 +24,20 @@ if SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50 or len(set(S
     )
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the host(s) this site is served on.")
+
+# Every link in mail and calendar feeds starts with SITE_URL: base.py's default (127.0.0.1) would
+# send recipients nowhere, so production names it, and it must be a host this site answers on.
+SITE_URL = env.str("SITE_URL", default="")
+_site = urlsplit(SITE_URL)
+if _site.scheme not in ("http", "https") or not _site.hostname:
+    raise ImproperlyConfigured(
+        "SITE_URL must be the address this site is served on, such as "
+        "https://baanbrekers.example.org (it starts every link in mail)."
+    )
+if not validate_host(_site.hostname, ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        f"SITE_URL's host {_site.hostname!r} is not in ALLOWED_HOSTS: links in mail would fail."
+    )
 
 
 def _is_placeholder(key: str) -> bool:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from baanbrekers.models import Municipality, Role, User
-from baanbrekers.validators import normalise_postcode, validate_kvk_number
+from baanbrekers.validators import validate_kvk_number
 from employers import services
 from employers.access import municipalities_to_work_in
 from employers.models import (
@@ -20,6 +19,13 @@ from employers.models import (
     Sector,
 )
 from employers.selectors import EMPLOYER_SORTING
+from employers.services import (
+    ADDRESS_FIELDS,
+    COMPANY_FIELDS,
+    CONTACT_FIELDS,
+    OPENING_FIELDS,
+    STORY_FIELDS,
+)
 
 
 class SkillNamesField(serializers.ListField):
@@ -29,18 +35,6 @@ class SkillNamesField(serializers.ListField):
 
     def to_representation(self, value):
         return [skill.name for skill in value.all()]
-
-
-def _postcode(value: str) -> str:
-    if not value:
-        return value
-    try:
-        return normalise_postcode(value)
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(exc.messages) from exc
-
-
-STORY_FIELDS = ["story_what", "story_passion", "story_culture", "story_views", "story_values"]
 
 
 class EmployerSerializer(serializers.ModelSerializer):
@@ -53,7 +47,9 @@ class EmployerSerializer(serializers.ModelSerializer):
         required=False,
         help_text=_("SBI code, e.g. C or 10.71."),
     )
-    sector_label = serializers.CharField(source="sector.label", read_only=True, default="")
+    # A method, not source="sector.label" with a default: DRF leaves a defaulted field out of
+    # a PATCH's answer, which the schema says is always there.
+    sector_label = serializers.SerializerMethodField()
     relationship_owner = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(role__in=[Role.CASEWORKER, Role.COORDINATOR], is_active=True),
         allow_null=True,
@@ -63,24 +59,19 @@ class EmployerSerializer(serializers.ModelSerializer):
     open_openings = serializers.IntegerField(read_only=True)
     last_contact_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
+    def get_sector_label(self, employer: Employer) -> str:
+        return employer.sector.label if employer.sector_id else ""
+
     class Meta:
         model = Employer
         fields = [
             "id",
-            "kvk_number",
-            "trade_name",
-            "status",
+            *COMPANY_FIELDS,
             *STORY_FIELDS,
             "valued_skills",
-            "street_address",
-            "postcode",
-            "city",
-            "municipality",
+            *ADDRESS_FIELDS,
             "municipality_name",
-            "sector",
             "sector_label",
-            "size_class",
-            "website",
             "relationship_owner",
             "open_openings",
             "last_contact_at",
@@ -107,9 +98,8 @@ class EmployerSerializer(serializers.ModelSerializer):
             # A caseworker registers employers in their own municipalities only.
             self.fields["municipality"].queryset = municipalities_to_work_in(request.user)
 
-    def validate_postcode(self, value):
-        return _postcode(value)
-
+    # Postcode notation and region, text lengths: the model fields' validators (limits table),
+    # run again by the service's full_clean, which also normalises what it stores.
     # A service's ValidationError becomes a 400 with its field errors in the API's exception
     # handler (baanbrekers.api.exceptions).
     def create(self, validated_data):
@@ -164,7 +154,10 @@ class EmployerFilterSerializer(serializers.Serializer):
         required=False, help_text=_("Name, KvK number, postcode or competence")
     )
     municipality = serializers.IntegerField(required=False, help_text=_("Municipality id"))
-    status = serializers.ChoiceField(choices=EmployerStatus.choices, required=False)
+    # Empty means "any status", as on the page.
+    status = serializers.ChoiceField(
+        choices=EmployerStatus.choices, required=False, allow_blank=True
+    )
     sector = serializers.CharField(
         required=False, help_text=_("SBI code; a section such as C includes its finer codes")
     )
@@ -179,7 +172,7 @@ class EmployerFilterSerializer(serializers.Serializer):
 class EmployerContactSerializer(serializers.ModelSerializer):
     class Meta:
         model = EmployerContact
-        fields = ["id", "name", "role", "email", "phone", "is_primary"]
+        fields = ["id", *CONTACT_FIELDS]
 
     def create(self, validated_data):
         return services.employer_contact_create(
@@ -197,7 +190,7 @@ class EmployerContactSerializer(serializers.ModelSerializer):
 class ContactMomentSerializer(serializers.ModelSerializer):
     """A note in the employer's timeline (a contact moment)."""
 
-    author = serializers.StringRelatedField(read_only=True)
+    author = serializers.StringRelatedField(read_only=True, allow_null=True)  # a deleted user
     happened_at = serializers.DateTimeField(
         required=False, help_text=_("When it happened; default now.")
     )
@@ -216,21 +209,25 @@ class ContactMomentSerializer(serializers.ModelSerializer):
 
 
 class OpeningSerializer(serializers.ModelSerializer):
+    """Staff: ``competences`` are words of the shared vocabulary; a PATCH of ``status`` closes or
+    reopens through the service. The limits (hours, dates, postcode in the region, end after
+    start, a new opening not in the past) are the model's, checked by the service."""
+
     competences = SkillNamesField(required=False)
+    suggested_competences = serializers.ListField(
+        source="competence_suggestions",
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("Words the employer suggested, still to be mapped onto the vocabulary."),
+    )
 
     class Meta:
         model = Opening
         fields = [
             "id",
-            "kind",
-            "title",
-            "description",
+            *OPENING_FIELDS,
             "competences",
-            "hours_per_week",
-            "places",
-            "location_postcode",
-            "start_date",
-            "end_date",
+            "suggested_competences",
             "status",
             "created_at",
             "updated_at",
@@ -240,19 +237,8 @@ class OpeningSerializer(serializers.ModelSerializer):
         # would give a message without one.
         validators: list = []
 
-    def validate_location_postcode(self, value):
-        return _postcode(value)
-
-    def validate(self, attrs):
-        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
-        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
-        if start and end and end < start:
-            raise serializers.ValidationError(
-                {"end_date": [_("The end cannot be before the start.")]}
-            )
-        return attrs
-
     def create(self, validated_data):
+        validated_data.pop("status", None)  # a new opening is open
         return services.opening_create(
             employer=self.context["employer"],
             created_by=self.context["request"].user,

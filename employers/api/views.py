@@ -61,9 +61,10 @@ class EmployerViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    # Reading follows the scoping; writing is the back office's, except that an employer
-    # contact may change their own company's story.
-    read_if = "is_signed_in"
+    # Reading: the back office and employer contacts (their own company, by the scoping);
+    # aldermen are refused (DESIGN.md section 4). Writing is the back office's, except that an
+    # employer contact may change their own company's story.
+    read_if = "works_in_back_office_or_for_employer"
     write_if = "works_in_back_office"
     action_if = {
         "update": "works_in_back_office_or_for_employer",
@@ -79,6 +80,15 @@ class EmployerViewSet(
         if self.action in ("update", "partial_update") and is_employer_contact(self.request.user):
             return EmployerStorySerializer
         return EmployerSerializer
+
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        if is_employer_contact(request.user):
+            # A contact writes the story fields only, but gets the company back as every read
+            # shows it (the schema documents one answer: Employer).
+            employer = self.get_object()
+            response.data = EmployerSerializer(employer, context=self.get_serializer_context()).data
+        return response
 
     def filter_queryset(self, queryset):
         if self.action != "list":
@@ -142,7 +152,7 @@ class EmployerContactViewSet(
 ):
     """Contact persons of an employer."""
 
-    read_if = "is_signed_in"
+    read_if = "works_in_back_office_or_for_employer"  # not aldermen: 403
     write_if = "works_in_back_office"
     serializer_class = EmployerContactSerializer
     queryset = EmployerContact.objects.all()
@@ -190,7 +200,7 @@ class OpeningViewSet(
 ):
     """What the employer offers. Closing an opening is a PATCH of its status."""
 
-    read_if = "is_signed_in"
+    read_if = "works_in_back_office_or_for_employer"  # not aldermen: 403
     write_if = "works_in_back_office"
     serializer_class = OpeningSerializer
     queryset = Opening.objects.prefetch_related("competences")

@@ -6,10 +6,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from baanbrekers.validators import normalise_postcode, validate_bsn
+from baanbrekers.validators import validate_bsn
 
-from ..forms import municipality_choices, staff_choices
-from ..models import Consent, JobSeeker, JobSeekerNote
+from ..forms import clean_bsn_value, municipality_choices, staff_choices
+from ..models import Consent, JobSeeker, JobSeekerNote, JobSeekerStatus
+from ..selectors import SORTING
+from ..services import EDITABLE_FIELDS
 
 
 @extend_schema_field(serializers.ListField(child=serializers.CharField(max_length=80)))
@@ -23,6 +25,33 @@ class SkillNamesField(serializers.Field):
         if not isinstance(data, list) or not all(isinstance(v, str) for v in data):
             raise serializers.ValidationError("Give a list of words.")
         return [v for v in data if v.strip()]
+
+
+class JobSeekerListParamsSerializer(serializers.Serializer):
+    """The list's query parameters: documented and checked by the same fields (a wrong value is
+    a 400 with the field's error, as the schema says; an empty one means "any")."""
+
+    q = serializers.CharField(
+        required=False, allow_blank=True, help_text="Name, postcode (prefix), skill or interest."
+    )
+    municipality = serializers.IntegerField(required=False)
+    status = serializers.ChoiceField(
+        choices=JobSeekerStatus.choices, required=False, allow_blank=True
+    )
+    ladder_step = serializers.IntegerField(
+        required=False, min_value=1, max_value=6, help_text="Participation ladder step 1-6."
+    )
+    caseworker = serializers.IntegerField(required=False)
+    skill = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Exact skill or interest (case-insensitive).",
+    )
+    ordering = serializers.ChoiceField(
+        choices=[choice for key in SORTING.options for choice in (key, f"-{key}")],
+        required=False,
+        allow_blank=True,
+    )
 
 
 class ConsentSerializer(serializers.ModelSerializer):
@@ -47,7 +76,7 @@ class ConsentSerializer(serializers.ModelSerializer):
 
 
 class NoteSerializer(serializers.ModelSerializer):
-    author = serializers.StringRelatedField()
+    author = serializers.StringRelatedField(allow_null=True)  # null: the author was removed
 
     class Meta:
         model = JobSeekerNote
@@ -100,37 +129,28 @@ class JobSeekerSerializer(serializers.ModelSerializer):
         model = JobSeeker
         fields = [
             "id",
-            "first_name",
-            "last_name",
+            *EDITABLE_FIELDS,
             "bsn",
             "bsn_masked",
-            "birth_date",
-            "email",
-            "phone",
-            "postcode",
-            "municipality",
-            "caseworker",
-            "benefit_type",
-            "benefit_start_date",
-            "ladder_step",
-            "education_level",
-            "experience",
             "skills",
             "interests",
-            "hours_available",
-            "has_driving_licence",
-            "has_car",
-            "has_bicycle",
-            "max_travel_km",
-            "dutch_level",
-            "limitations",
             "status",
             "left_on",
             "consents",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "bsn_masked", "consents", "created_at", "updated_at"]
+        # The status is shown, not set: it follows from placements and jobs, and by hand only
+        # through the status events (jobseekers.services.jobseeker_status_change).
+        read_only_fields = [
+            "id",
+            "bsn_masked",
+            "status",
+            "left_on",
+            "consents",
+            "created_at",
+            "updated_at",
+        ]
         extra_kwargs = {
             "ladder_step": {
                 "min_value": 1,
@@ -150,18 +170,15 @@ class JobSeekerSerializer(serializers.ModelSerializer):
             self.fields["caseworker"].queryset = staff_choices(request.user)
 
     def validate_bsn(self, value: str) -> str:
-        value = "".join(value.split()).replace(".", "")
         try:
-            validate_bsn(value)
+            bsn = clean_bsn_value(value)
+            validate_bsn(bsn)  # an empty one too: "exactly 9 digits"
+            return bsn
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from None
-        return value
 
-    def validate_postcode(self, value: str) -> str:
-        try:
-            return normalise_postcode(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from None
+    # Postcode, phone, hours and text lengths: the model fields' validators (limits table); the
+    # service's full_clean normalises what it stores and checks the postcode's municipality.
 
     def validate(self, attrs):
         if self.instance is None and not attrs.get("bsn"):

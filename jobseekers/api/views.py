@@ -9,10 +9,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 
 from baanbrekers.access import get_visible_or_404
-from baanbrekers.api.permissions import VisibleToMixin
+from baanbrekers.api.permissions import InteractiveSessionOnly, RolePermission, VisibleToMixin
+from baanbrekers.api.throttles import rate_limit_wait
+from baanbrekers.services import audit_list_record
 
 from .. import services
 from ..models import Consent, JobSeeker
@@ -20,28 +23,17 @@ from ..selectors import JobSeekerFilters, jobseeker_list, looks_like_bsn
 from .serializers import (
     BsnRevealSerializer,
     ConsentSerializer,
+    JobSeekerListParamsSerializer,
     JobSeekerListSerializer,
     JobSeekerSerializer,
     NoteSerializer,
 )
 
-LIST_PARAMETERS = [
-    OpenApiParameter("q", str, description="Name, postcode (prefix), skill or interest."),
-    OpenApiParameter("municipality", int),
-    OpenApiParameter("status", str, enum=["active", "in_placement", "working", "left"]),
-    OpenApiParameter("ladder_step", int, description="Participation ladder step 1-6."),
-    OpenApiParameter("caseworker", int),
-    OpenApiParameter("skill", str, description="Exact skill or interest (case-insensitive)."),
-    OpenApiParameter(
-        "ordering",
-        str,
-        description="name, postcode, municipality, ladder, status, updated; '-' for descending.",
-    ),
-]
-
 
 @extend_schema_view(
-    list=extend_schema(parameters=LIST_PARAMETERS, summary="Job seekers you may see"),
+    list=extend_schema(
+        parameters=[JobSeekerListParamsSerializer], summary="Job seekers you may see"
+    ),
     retrieve=extend_schema(summary="One job seeker (the view is logged; BSN masked)"),
     create=extend_schema(summary="Register a job seeker"),
     update=extend_schema(summary="Change a job seeker"),
@@ -73,6 +65,7 @@ class JobSeekerViewSet(
             raise serializers.ValidationError(
                 {"q": ["A BSN does not belong in a URL: search by name, postcode or skill."]}
             )
+        JobSeekerListParamsSerializer(data=self.request.query_params).is_valid(raise_exception=True)
         filters = JobSeekerFilters.from_params(self.request.query_params)
         qs, _sort = jobseeker_list(
             user=self.request.user,
@@ -83,6 +76,20 @@ class JobSeekerViewSet(
 
     def get_serializer_class(self):
         return JobSeekerListSerializer if self.action == "list" else JobSeekerSerializer
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            # As on the page: one audit event per page of the list, with the ids it holds.
+            audit_list_record(
+                actor=self.request.user,
+                model=JobSeeker,
+                ids=[jobseeker.pk for jobseeker in page],
+                source="api",
+                page=self.paginator.page.number,
+                request=self.request,
+            )
+        return page
 
     def retrieve(self, request, *args, **kwargs):
         jobseeker = self.get_object()
@@ -117,10 +124,23 @@ class JobSeekerViewSet(
         request=None,
         responses=BsnRevealSerializer,
         summary="Reveal the BSN (written to the audit log)",
+        description="Only in a signed-in browser session, never with an API token (403); "
+        "limited per user (429, the refused attempt is logged too).",
     )
-    @action(detail=True, methods=["post"], url_path="reveal-bsn")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="reveal-bsn",
+        permission_classes=[RolePermission, InteractiveSessionOnly],
+    )
     def reveal_bsn(self, request, pk=None):
         jobseeker = self.get_object()
+        wait = rate_limit_wait(request, "bsn_reveal")
+        if wait is not None:
+            services.jobseeker_reveal_bsn_refused(
+                jobseeker=jobseeker, user=request.user, reason="too many reveals", request=request
+            )
+            raise Throttled(wait=wait)
         with transaction.atomic():
             bsn = services.jobseeker_reveal_bsn(
                 jobseeker=jobseeker, user=request.user, request=request
@@ -136,7 +156,13 @@ class JobSeekerViewSet(
         responses={201: ConsentSerializer},
         summary="Record a consent",
     )
-    @action(detail=True, methods=["get", "post"], serializer_class=ConsentSerializer)
+    # A plain list (the GET answers all of one person's consents): not paginated.
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=ConsentSerializer,
+        pagination_class=None,
+    )
     def consents(self, request, pk=None):
         jobseeker = self.get_object()
         if request.method == "GET":
@@ -176,7 +202,9 @@ class JobSeekerViewSet(
         responses={201: NoteSerializer},
         summary="Add a note",
     )
-    @action(detail=True, methods=["get", "post"], serializer_class=NoteSerializer)
+    @action(
+        detail=True, methods=["get", "post"], serializer_class=NoteSerializer, pagination_class=None
+    )
     def notes(self, request, pk=None):
         jobseeker = self.get_object()
         if request.method == "GET":

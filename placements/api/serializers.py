@@ -76,6 +76,10 @@ class ProposalAnswerSerializer(serializers.Serializer):
 
 
 class PlacementSerializer(_ScopedMixin, serializers.ModelSerializer):
+    # Empty until the placement ends: the schema must allow "" next to the outcomes.
+    outcome = serializers.ChoiceField(
+        choices=PlacementOutcome.choices, allow_blank=True, read_only=True
+    )
     scoped_fields = {
         "jobseeker": matchable_jobseekers,
         "employer": matchable_employers,
@@ -227,5 +231,17 @@ class MatchSerializer(serializers.Serializer):
     score = serializers.IntegerField()
     explanation = serializers.CharField()
     gap = serializers.ListField(child=serializers.CharField())
-    distance_km = serializers.FloatField()
+    distance_km = serializers.FloatField(allow_null=True)  # no postcode: no distance
     already_proposed = serializers.BooleanField()
+
+
+class OpeningMatchSerializer(serializers.Serializer):
+    """An opening ranked for a job seeker (``JobSeekerMatchesView``)."""
+
+    opening = serializers.IntegerField()
+    title = serializers.CharField()
+    employer = serializers.CharField()
+    score = serializers.IntegerField()
+    explanation = serializers.CharField()
+    gap = serializers.ListField(child=serializers.CharField())
+    distance_km = serializers.FloatField(allow_null=True)

@@ -25,6 +25,7 @@ from .serializers import (
     BuddyPairingSerializer,
     JobOutcomeSerializer,
     MatchSerializer,
+    OpeningMatchSerializer,
     PlacementSerializer,
     ProposalAnswerSerializer,
     ProposalSerializer,
@@ -185,7 +186,7 @@ class JobSeekerMatchesView(APIView):
     permission_classes = [RolePermission]
     read_if = "works_in_back_office"
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses=OpeningMatchSerializer(many=True))
     def get(self, request, pk):
         jobseeker = jobseeker_for_matching(request.user, pk)
         matches = rank_openings_for_jobseeker(jobseeker, openings=matchable_openings(request.user))

@@ -14,7 +14,15 @@ from .buddies import (
     buddy_pairing_end,
     introduction_record,
 )
-from .jobs import job_outcome_record
+from .evaluations import evaluation_correct, evaluation_may_correct
+from .jobs import (
+    job_check_record,
+    job_checks_due_later,
+    job_checks_open,
+    job_outcome_end,
+    job_outcome_record,
+    job_retention_due_on,
+)
 from .placements import (
     PLACEMENT_REMINDER_KINDS,
     checkin_record,
@@ -27,6 +35,7 @@ from .placements import (
     placement_end_early,
     placement_extend,
     placement_start,
+    placement_update,
 )
 from .proposals import proposal_agree_introduction, proposal_answer, proposal_create
 
@@ -38,9 +47,16 @@ __all__ = [
     "buddy_pairing_end",
     "checkin_record",
     "default_planned_end",
+    "evaluation_correct",
+    "evaluation_may_correct",
     "evaluation_record",
     "introduction_record",
+    "job_check_record",
+    "job_checks_due_later",
+    "job_checks_open",
+    "job_outcome_end",
     "job_outcome_record",
+    "job_retention_due_on",
     "placement_agree",
     "placement_complete",
     "placement_confirm_no_displacement",
@@ -48,6 +64,7 @@ __all__ = [
     "placement_end_early",
     "placement_extend",
     "placement_start",
+    "placement_update",
     "proposal_agree_introduction",
     "proposal_answer",
     "proposal_create",

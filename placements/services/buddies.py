@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from baanbrekers.limits import create_validated
 from baanbrekers.models import AuditAction, User
 from baanbrekers.services import audit_record
 from employers.models import Employer
@@ -34,7 +35,8 @@ def buddy_pairing_create(
     if end_date and end_date < start_date:
         raise ValidationError({"end_date": _("The end must not be before the start.")})
     with transaction.atomic():
-        pairing = BuddyPairing.objects.create(
+        pairing = create_validated(
+            BuddyPairing,
             jobseeker=jobseeker,
             buddy_name=buddy_name.strip(),
             buddy_organisation=buddy_organisation,
@@ -70,7 +72,7 @@ def buddy_meeting_record(
 ) -> BuddyMeeting:
     if held_on < pairing.start_date:
         raise ValidationError({"held_on": _("The meeting cannot be before the pairing started.")})
-    return BuddyMeeting.objects.create(pairing=pairing, held_on=held_on, kind=kind, notes=notes)
+    return create_validated(BuddyMeeting, pairing=pairing, held_on=held_on, kind=kind, notes=notes)
 
 
 def introduction_record(
@@ -83,7 +85,8 @@ def introduction_record(
     employer: Employer | None = None,
     notes: str = "",
 ) -> Introduction:
-    return Introduction.objects.create(
+    return create_validated(
+        Introduction,
         pairing=pairing,
         introduced_on=introduced_on,
         person_name=person_name.strip(),

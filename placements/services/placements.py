@@ -21,7 +21,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from baanbrekers.access import is_employer_contact
 from baanbrekers.followups import followups_cancel_open
+from baanbrekers.limits import check_limits, create_validated
 from baanbrekers.models import AuditAction, User
 from baanbrekers.services import audit_record, followup_schedule
 from employers.models import Employer, EmployerContact, Opening, OpeningStatus
@@ -33,6 +35,7 @@ from ..models import (
     CheckIn,
     DevelopmentPlacement,
     Evaluation,
+    Evaluator,
     PlacementOutcome,
     PlacementStatus,
     Proposal,
@@ -84,7 +87,8 @@ def placement_create(
     if not (learning_goals or "").strip():
         raise ValidationError({"learning_goals": _("Describe what the job seeker will learn.")})
     with transaction.atomic():
-        placement = DevelopmentPlacement.objects.create(
+        placement = create_validated(
+            DevelopmentPlacement,
             jobseeker=jobseeker,
             employer=employer,
             opening=opening,
@@ -101,6 +105,95 @@ def placement_create(
             created_by=created_by,
         )
         audit_record(actor=created_by, action=AuditAction.CREATE, obj=placement)
+    return placement
+
+
+# What may be changed before the start (action "edit") and corrected after it (action "correct",
+# with a reason). The planned end of a running placement moves by extending it, not here.
+EDITABLE_FIELDS = (
+    "start_date",
+    "planned_end_date",
+    "supervisor",
+    "hours_per_week",
+    "learning_goals",
+    "benefit_kept",
+    "insurance_arranged",
+)
+CORRECTABLE_FIELDS = ("start_date", "supervisor", "hours_per_week", "learning_goals")
+
+
+def _audit_value(value) -> str | int | bool | None:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(getattr(value, "pk", value))
+
+
+def placement_update(
+    *,
+    placement: DevelopmentPlacement,
+    changed_by: User,
+    reason: str = "",
+    **changes,
+) -> DevelopmentPlacement:
+    """Changes the agreements of a placement. Before the start (proposed, agreed) the dates,
+    supervisor, hours, learning goals, benefit and insurance may change; once it runs only the
+    start date, supervisor, hours and learning goals, as a correction with a reason. Either way
+    the audit log keeps what changed from what to what (and the reason).
+
+    The row is locked and re-read, so the status checked is the status changed; a running
+    placement's reminders move with its dates.
+    """
+    with transaction.atomic():
+        placement = _locked(placement)
+        started = placement.status == PlacementStatus.ACTIVE
+        transition_check(placement, "correct" if started else "edit", changed_by)
+        allowed = CORRECTABLE_FIELDS if started else EDITABLE_FIELDS
+        unknown = set(changes) - set(allowed)
+        if unknown:
+            raise ValidationError(
+                {
+                    field: _("This can no longer be changed once the placement has started.")
+                    for field in sorted(unknown)
+                }
+            )
+        if started and not (reason or "").strip():
+            raise ValidationError({"reason": _("Say why the agreements are corrected.")})
+        supervisor = changes.get("supervisor", placement.supervisor)
+        if supervisor is not None and supervisor.employer_id != placement.employer_id:
+            raise ValidationError({"supervisor": _("The supervisor must work at this employer.")})
+        if "learning_goals" in changes:
+            changes["learning_goals"] = (changes["learning_goals"] or "").strip()
+            if not changes["learning_goals"]:
+                raise ValidationError(
+                    {"learning_goals": _("Describe what the job seeker will learn.")}
+                )
+        start = changes.get("start_date", placement.start_date)
+        end = changes.get("planned_end_date", placement.planned_end_date)
+        if start != placement.start_date or end != placement.planned_end_date:
+            _check_duration(start, end)
+        diff = {}
+        for field, value in changes.items():
+            old = getattr(placement, field)
+            if old != value:
+                diff[field] = [_audit_value(old), _audit_value(value)]
+                setattr(placement, field, value)
+        if not diff:
+            return placement
+        fields = list(diff)
+        if "planned_end_date" in diff and not started:
+            # Before the start the agreed end is still the original one (extensions count from it).
+            placement.original_end_date = placement.planned_end_date
+            fields.append("original_end_date")
+        check_limits(placement)  # hours, dates, benefit: the limits table, as on creation
+        placement.save(update_fields=[*fields, "updated_at"])
+        detail = {"event": "corrected" if started else "edited", "changes": diff}
+        if started:
+            detail["reason"] = reason.strip()
+        audit_record(actor=changed_by, action=AuditAction.UPDATE, obj=placement, detail=detail)
+        if started and ("start_date" in diff):
+            _schedule_placement_followups(placement)
     return placement
 
 
@@ -317,8 +410,8 @@ def checkin_record(
     transition_check(placement, "checkin", author)
     if not (notes or "").strip():
         raise ValidationError({"notes": _("Write down how it is going.")})
-    return CheckIn.objects.create(
-        placement=placement, held_on=held_on, notes=notes.strip(), author=author
+    return create_validated(
+        CheckIn, placement=placement, held_on=held_on, notes=notes.strip(), author=author
     )
 
 
@@ -333,11 +426,18 @@ def evaluation_record(
     rating: int | None = None,
     next_steps: str = "",
 ) -> Evaluation:
-    """The mid-term or final evaluation, by the caseworker or the supervisor; one of each."""
+    """The mid-term or final evaluation, by the caseworker or the supervisor; one of each.
+
+    An employer contact (the supervisor, or a colleague at the same company: the transitions
+    table's who) files the supervisor's. Dated within the placement (``Evaluation.clean``).
+    """
     transition_check(placement, "evaluation", recorded_by)
+    if is_employer_contact(recorded_by) and evaluator != Evaluator.SUPERVISOR:
+        raise ValidationError({"evaluator": _("The company files the supervisor's evaluation.")})
     try:
         with transaction.atomic():
-            return Evaluation.objects.create(
+            return create_validated(
+                Evaluation,
                 placement=placement,
                 moment=moment,
                 evaluator=evaluator,

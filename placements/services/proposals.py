@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from baanbrekers.limits import create_validated
 from baanbrekers.models import AuditAction, User
 from baanbrekers.services import audit_record
 from employers.models import Opening, OpeningStatus
@@ -43,7 +44,8 @@ def proposal_create(
         )
     try:
         with transaction.atomic():
-            proposal = Proposal.objects.create(
+            proposal = create_validated(
+                Proposal,
                 jobseeker=jobseeker,
                 opening=opening,
                 proposed_by=proposed_by,

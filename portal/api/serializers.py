@@ -1,7 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from employers.models import Employer, Opening, OpeningKind
+from employers.api.serializers import OpeningSerializer
+from employers.models import Employer, OpeningKind
 from placements.models import DevelopmentPlacement, ProposalAnswer
 
 
@@ -64,33 +65,38 @@ class PortalPlacementSerializer(serializers.ModelSerializer):
         ]
 
 
-class PortalOpeningSerializer(serializers.ModelSerializer):
+class PortalOpeningSerializer(OpeningSerializer):
+    """The staff's opening shape and rules; the employer's ``competences`` are suggestions for
+    staff to map (``suggested_competences``), never words added to the vocabulary, and the
+    status changes through the ``close`` and ``reopen`` actions."""
+
     competences = serializers.ListField(
-        child=serializers.CharField(), required=False, write_only=True
+        child=serializers.CharField(max_length=80),
+        required=False,
+        write_only=True,
+        help_text="Competence words; kept as suggestions until our staff map them.",
     )
     competence_names = serializers.SerializerMethodField()
     kind = serializers.ChoiceField(choices=OpeningKind.choices)
 
-    class Meta:
-        model = Opening
-        fields = [
-            "id",
-            "kind",
-            "title",
-            "description",
-            "competences",
-            "competence_names",
-            "hours_per_week",
-            "places",
-            "location_postcode",
-            "start_date",
-            "end_date",
-            "status",
-        ]
-        read_only_fields = ["status"]
+    class Meta(OpeningSerializer.Meta):
+        fields = [*OpeningSerializer.Meta.fields, "competence_names"]
+        read_only_fields = ["id", "status", "created_at", "updated_at"]
 
     def get_competence_names(self, obj) -> list[str]:
         return [s.name for s in obj.competences.all()]
+
+    def validate(self, attrs):
+        if "competences" in attrs:
+            attrs["suggested_competences"] = attrs.pop("competences")
+        return attrs
+
+    # Saved by the portal's services (a line in the caseworker's timeline), see the viewset.
+    def create(self, validated_data):
+        raise NotImplementedError
+
+    def update(self, instance, validated_data):
+        raise NotImplementedError
 
 
 @extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "example": "< 5"}]})
@@ -110,4 +116,7 @@ class ImpactSerializer(serializers.Serializer):
     buddies = ShownCountField()
     tips = serializers.IntegerField()
     tips_converted = serializers.IntegerField()
+    since = serializers.DateField(allow_null=True)
+    until = serializers.DateField()
+    year = serializers.IntegerField(allow_null=True)
     as_of = serializers.DateField()

@@ -3,7 +3,8 @@
 - ``/api/v1/portal/companies/`` the companies the user represents;
 - ``/api/v1/portal/proposals/`` anonymised candidate profiles; ``/{id}/answer/`` (POST) answers;
 - ``/api/v1/portal/placements/`` placements at the company;
-- ``/api/v1/portal/openings/`` offers (list, create); ``/{id}/close/`` (POST) closes one;
+- ``/api/v1/portal/openings/`` offers (list, create, change); ``/{id}/close/`` and
+  ``/{id}/reopen/`` (POST) close or reopen one;
 - ``/api/v1/portal/impact/`` the company's impact figures.
 
 Every resource is about one company: ``?employer=<id>`` (one of the user's own) or else the
@@ -14,10 +15,15 @@ view. Only employer contacts get in (403 for everyone else).
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -30,7 +36,13 @@ from portal.access import (
     current_employer,
     portal_employers,
 )
-from portal.selectors import anonymised_profile, candidate_queryset, company_impact
+from portal.forms import ImpactPeriodForm
+from portal.selectors import (
+    anonymised_profile,
+    candidate_queryset,
+    company_impact,
+    company_impact_years,
+)
 
 from .serializers import (
     AnswerSerializer,
@@ -122,6 +134,7 @@ class OpeningViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = PortalOpeningSerializer
@@ -134,12 +147,13 @@ class OpeningViewSet(
         return qs.filter(employer=self.company()).order_by("-created_at", "-id")
 
     def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
         serializer.instance = services.company_opening_create(
-            employer=self.company(),
-            user=self.request.user,
-            competences=data.pop("competences", []),
-            **data,
+            employer=self.company(), user=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.company_opening_update(
+            opening=serializer.instance, user=self.request.user, **serializer.validated_data
         )
 
     @extend_schema(request=None, responses=PortalOpeningSerializer)
@@ -151,8 +165,34 @@ class OpeningViewSet(
         )
         return Response(PortalOpeningSerializer(opening).data, status=status.HTTP_200_OK)
 
+    @extend_schema(request=None, responses=PortalOpeningSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        opening = services.company_opening_reopen(opening=self.get_object(), user=request.user)
+        return Response(PortalOpeningSerializer(opening).data, status=status.HTTP_200_OK)
+
 
 class ImpactView(CompanyScoped, APIView):
-    @extend_schema(parameters=[EMPLOYER_PARAM], responses=ImpactSerializer)
+    @extend_schema(
+        parameters=[
+            EMPLOYER_PARAM,
+            OpenApiParameter(
+                "year",
+                OpenApiTypes.INT,
+                description="One calendar year; default: since the company's first activity.",
+            ),
+        ],
+        responses={
+            200: ImpactSerializer,
+            404: OpenApiResponse(OpenApiTypes.OBJECT, description="Not one of your companies"),
+        },
+    )
     def get(self, request):
-        return Response(ImpactSerializer(company_impact(self.company())).data)
+        company = self.company()
+        # The same period choice as the impact page: a year of the company's, or (none, or
+        # not one of its years) since the first activity.
+        form = ImpactPeriodForm(request.query_params or None, years=company_impact_years(company))
+        if form.is_bound and not form.is_valid():
+            raise ValidationError(form.errors)
+        year = form.chosen_year() if form.is_bound else None
+        return Response(ImpactSerializer(company_impact(company, year=year)).data)

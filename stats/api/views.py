@@ -6,7 +6,7 @@ people is the string "–"."""
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
@@ -36,7 +36,12 @@ class StatsViewSet(viewsets.ViewSet):
             OpenApiParameter("end", OpenApiTypes.STR, description="Last month, YYYY-MM"),
             OpenApiParameter("area", OpenApiTypes.STR, description="'region' or a CBS code"),
         ],
-        responses=OpenApiTypes.OBJECT,
+        responses={
+            200: OpenApiTypes.OBJECT,
+            404: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="An area that does not exist or is not yours"
+            ),
+        },
     )
     def list(self, request, *args, **kwargs):
         municipalities = list(visible_municipalities(request.user).order_by("name"))

@@ -29,3 +29,21 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
 def skill(name: str) -> Skill:
     """The vocabulary's skill of that name (made if new), as the services would find it."""
     return skills_from_names([name])[0]
+
+
+def api_token(user, *, expiry=None, **fields) -> str:
+    """A personal API token of ``user`` (as the token page makes it, without the two-factor
+    step): returns the secret to send as ``Authorization: Token <secret>``. ``fields`` override
+    our record (``grant=...``); ``expiry`` the knox token's."""
+    from knox.models import AuthToken
+
+    from baanbrekers.api.models import ApiToken
+    from baanbrekers.api.tokens import api_token_grant
+
+    fields.setdefault("name", "test")
+    fields.setdefault("grant", api_token_grant(user))
+    knox_token, secret = AuthToken.objects.create(user=user)
+    if expiry is not None:
+        AuthToken.objects.filter(pk=knox_token.pk).update(expiry=expiry)
+    ApiToken.objects.create(knox_token=knox_token, **fields)
+    return secret

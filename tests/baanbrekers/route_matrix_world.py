@@ -18,7 +18,13 @@ from django.utils import timezone
 from baanbrekers.models import Municipality, Role, User
 from employers.models import ContactMoment, Employer, EmployerContact, Opening, Referral
 from jobseekers.models import Consent, ConsentKind, JobSeeker, JobSeekerNote
-from placements.models import BuddyPairing, DevelopmentPlacement, JobOutcome, Proposal
+from placements.models import (
+    BuddyPairing,
+    DevelopmentPlacement,
+    Evaluation,
+    JobOutcome,
+    Proposal,
+)
 from portal.models import CompanyClaim
 from tests.users import make_user
 from visits.models import Visit, VisitAction, VisitSignUp, VisitStaff
@@ -178,6 +184,15 @@ def build_world() -> World:
         status="active",
         created_by=caseworker_heusden,
     )
+    # The supervisor's mid-term evaluation, filed today by the company's contact (correctable).
+    evaluation = Evaluation.objects.create(
+        placement=placement,
+        moment="midterm",
+        evaluator="supervisor",
+        held_on=today,
+        progress="Gaat goed",
+        recorded_by=employer_contact_a,
+    )
     job = JobOutcome.objects.create(
         jobseeker=jobseeker,
         employer=employer,
@@ -243,6 +258,17 @@ def build_world() -> World:
         user=claimant, employer=employer, kvk_number=employer.kvk_number
     )
     feed = visit_services.calendar_token_get(user=alderman)
+    # A personal API token of the record's caseworker (its page revokes one's own only).
+    from knox.models import AuthToken
+
+    from baanbrekers.api.models import ApiToken
+    from baanbrekers.api.tokens import api_token_grant
+
+    api_token = ApiToken.objects.create(
+        knox_token=AuthToken.objects.create(user=caseworker_heusden)[0],
+        name="matrix",
+        grant=api_token_grant(caseworker_heusden),
+    )
 
     # Statistics: the roll-up over everything above.
     from stats.services import figures_rebuild
@@ -270,6 +296,7 @@ def build_world() -> World:
             "consent": consents[ConsentKind.SHARE_PROFILE].pk,
             "proposal": proposal.pk,
             "placement": placement.pk,
+            "evaluation": evaluation.pk,
             "job": job.pk,
             "buddy": buddy.pk,
             "visit": visit.pk,
@@ -279,9 +306,11 @@ def build_world() -> World:
             "claim": claim.pk,
             "invitation_token": invitation_token,
             "feed_token": feed.token,
+            "api_token": api_token.public_id,
             # Literal path values: an export format and a placement action that needs a form
             # (so an empty POST is refused by the form and changes nothing).
             "export_format": "csv",
             "placement_action": "checkin",
+            "board_action": "complete",  # the board's move of an active placement
         },
     )

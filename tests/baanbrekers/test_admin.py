@@ -3,34 +3,37 @@ effects, and API tokens only for oneself."""
 
 import pytest
 from django.contrib import admin
-from rest_framework.authtoken.models import Token
+
+from baanbrekers.api.models import ApiToken
+from tests.baanbrekers.factories import api_token
 
 pytestmark = pytest.mark.django_db
 
-TOKENS = "/admin/authtoken/tokenproxy/"
+TOKENS = "/admin/api/apitoken/"
 
 
-def test_a_coordinator_makes_an_api_token_for_themselves_only(
-    client, coordinator, caseworker_heusden
-):
+def test_nobody_mints_an_api_token_in_the_admin(client, coordinator, caseworker_heusden):
+    """Issue 13: a coordinator could make a token for any user in the admin (DRF's token admin),
+    i.e. act as them in the API. Tokens are made on the token page only, for oneself."""
     client.force_login(coordinator)
-    # Whatever user id is posted, the token is the coordinator's own.
-    response = client.post(f"{TOKENS}add/", {"user": caseworker_heusden.pk})
-    assert response.status_code == 302
-    assert list(Token.objects.values_list("user", flat=True)) == [coordinator.pk]
-    # One token per user: no second one through the admin.
     assert client.get(f"{TOKENS}add/").status_code == 403
+    client.post(f"{TOKENS}add/", {"user": caseworker_heusden.pk, "name": "x"})
+    assert not ApiToken.objects.exists()
 
 
 def test_the_token_admin_shows_no_one_elses_token(client, coordinator, caseworker_heusden):
-    theirs = Token.objects.create(user=caseworker_heusden)
+    api_token(caseworker_heusden, name="Karins export")
+    theirs = ApiToken.objects.get()
+    mine_secret = api_token(coordinator, name="Cors script")
     client.force_login(coordinator)
     listing = client.get(TOKENS)
     assert listing.status_code == 200
-    assert theirs.key not in listing.content.decode()
+    page = listing.content.decode()
+    assert "Cors script" in page and "Karins export" not in page
+    assert mine_secret not in page  # only the digest is stored; the secret is never shown again
     assert client.get(f"{TOKENS}{theirs.pk}/change/").status_code == 302  # "does not exist"
     client.post(f"{TOKENS}{theirs.pk}/delete/", {"post": "yes"})
-    assert Token.objects.filter(pk=theirs.pk).exists()
+    assert ApiToken.objects.filter(pk=theirs.pk).exists()
 
 
 def test_admin_rows_are_the_models_visible_to(

@@ -1,5 +1,6 @@
 import pytest
-from rest_framework.authtoken.models import Token
+
+from tests.baanbrekers.factories import api_token
 
 
 def test_api_requires_authentication(client, db):
@@ -14,8 +15,8 @@ def test_me_tells_role_and_municipalities(client, caseworker_heusden):
 
 
 def test_token_authentication(client, employer_contact_a):
-    token = Token.objects.create(user=employer_contact_a)
-    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    token = api_token(employer_contact_a)
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200
     assert response.json()["email"] == employer_contact_a.email
 

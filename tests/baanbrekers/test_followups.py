@@ -3,10 +3,10 @@ import datetime
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from baanbrekers.followups import MAX_ATTEMPTS, followups_send_due, outbox_deliver
-from baanbrekers.models import FollowUp, FollowUpStatus, OutboxEmail
+from baanbrekers.models import FollowUp, FollowUpStatus, OutboxEmail, OutboxStatus, SendFailure
 from tests.followups.helpers import schedule_text
 
 
@@ -28,9 +28,13 @@ def test_due_followups_are_sent_once_and_future_ones_wait(caseworker_heusden, he
     assert followups_send_due() == 0
     due.refresh_from_db()
     later.refresh_from_db()
-    assert due.status == FollowUpStatus.SENT and due.sent_at is not None
+    # In the outbox, on its way: "sent" only once the mail server has it.
+    assert due.status == FollowUpStatus.SENDING and due.sent_at is None
     assert later.status == FollowUpStatus.PENDING
     assert OutboxEmail.objects.get().to == caseworker_heusden.email
+    assert outbox_deliver() == 1
+    due.refresh_from_db()
+    assert due.status == FollowUpStatus.SENT and due.sent_at is not None
 
 
 def test_the_email_is_dutch_and_delivered_with_a_stable_message_id(
@@ -55,21 +59,64 @@ def test_an_explicit_recipient_gets_the_mail(caseworker_heusden, heusden, today)
     assert OutboxEmail.objects.get().to == "hr@bakkerij.example.org"
 
 
-def test_a_followup_without_recipient_is_retried_with_backoff_then_failed(heusden, today):
+def test_a_followup_without_recipient_fails_at_once_and_shows_in_the_failed_tab(
+    client, coordinator, heusden, today
+):
+    """It used to be retried for ever ("no recipient") while the failed tab stayed empty."""
     followup = schedule(heusden, None, today)
+    # Rows get an owner when scheduled (followup_owner); one can still lose it (the owner's
+    # account deleted) or date from before that rule.
+    FollowUp.objects.filter(pk=followup.pk).update(assignee=None)
     now = timezone.now()
     assert followups_send_due(now=now) == 1
     followup.refresh_from_db()
-    assert followup.status == FollowUpStatus.PENDING
+    assert followup.status == FollowUpStatus.FAILED
+    assert followup.failure == SendFailure.NO_RECIPIENT
     assert followup.attempts == 1 and "no recipient" in followup.last_error
-    assert followup.next_attempt_at > now
-    # Not retried before its time.
-    assert followups_send_due(now=now) == 0
+    assert followup.next_attempt_at is None
+    # Never tried again by itself, however long the sweep keeps running.
+    for days in range(1, 30):
+        assert followups_send_due(now=now + datetime.timedelta(days=days)) == 0
+    assert not OutboxEmail.objects.exists()
+    client.force_login(coordinator)
+    with translation.override("en"):
+        html = client.get(reverse("followups") + "?show=failed", HTTP_ACCEPT_LANGUAGE="en")
+    html = html.content.decode()
+    assert "Bedank de werkgever" in html
+    assert reverse("followup-retry", args=[followup.pk]) in html
+
+
+def test_a_followup_whose_mail_fails_to_render_is_retried_with_backoff_then_failed(
+    caseworker_heusden, heusden, today, monkeypatch
+):
+    followup = schedule(heusden, caseworker_heusden, today)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("template trouble")
+
+    monkeypatch.setattr("baanbrekers.followups._render", broken)
+    now = timezone.now()
+    assert followups_send_due(now=now) == 1
+    followup.refresh_from_db()
+    assert followup.status == FollowUpStatus.PENDING and followup.next_attempt_at > now
+    assert followups_send_due(now=now) == 0  # not before its time
     for _ in range(MAX_ATTEMPTS - 1):
         now = followup.next_attempt_at + datetime.timedelta(seconds=1)
-        followups_send_due(now=now)
+        assert followups_send_due(now=now) == 1
         followup.refresh_from_db()
+    assert followup.status == FollowUpStatus.FAILED and followup.attempts == MAX_ATTEMPTS
+    assert followup.failure == SendFailure.GAVE_UP and "template trouble" in followup.last_error
+    assert followups_send_due(now=now + datetime.timedelta(days=1)) == 0
+
+
+def test_an_invalid_address_fails_at_once(caseworker_heusden, heusden, today):
+    followup = schedule(heusden, caseworker_heusden, today, recipient_email="hr@bakkerij")
+    # An EmailField's validation is the form's; rows can still get a bad one (imports, admin).
+    FollowUp.objects.filter(pk=followup.pk).update(recipient_email="not an address")
+    followups_send_due()
+    followup.refresh_from_db()
     assert followup.status == FollowUpStatus.FAILED
+    assert followup.failure == SendFailure.INVALID_ADDRESS
     assert not OutboxEmail.objects.exists()
 
 
@@ -79,7 +126,8 @@ def test_failed_delivery_is_retried(caseworker_heusden, heusden, today, settings
     settings.EMAIL_BACKEND = "tests.baanbrekers.test_followups.BrokenBackend"
     assert outbox_deliver() == 0
     message = OutboxEmail.objects.get()
-    assert message.delivered_at is None and message.attempts == 1 and not message.failed
+    assert message.delivered_at is None and message.attempts == 1
+    assert message.status == OutboxStatus.QUEUED and message.next_attempt_at
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert outbox_deliver(now=message.next_attempt_at) == 1
 
@@ -111,7 +159,8 @@ def test_nobody_marks_someone_elses_followup(
     followup = schedule(heusden, caseworker_heusden, today)
     client.force_login(caseworker_waalwijk)
     assert client.post(reverse("followup-done", args=[followup.pk])).status_code == 404
-    assert "Bedank" not in client.get(reverse("followups")).content.decode()
+    # (The kind filter's options name kinds such as "Bedank … voor het bezoek": not a row.)
+    assert "Bedank de werkgever" not in client.get(reverse("followups")).content.decode()
     followup.refresh_from_db()
     assert followup.status == FollowUpStatus.PENDING
 
@@ -145,7 +194,8 @@ def test_followup_list_is_for_back_office_roles(
 ):
     schedule(heusden, caseworker_heusden, today)
     client.force_login(request.getfixturevalue(who))
-    assert "Bedank" not in client.get(reverse("followups")).content.decode()
+    # (The kind filter's options name kinds such as "Bedank … voor het bezoek": not a row.)
+    assert "Bedank de werkgever" not in client.get(reverse("followups")).content.decode()
 
 
 def test_coordinator_sees_failed_followups(client, coordinator, heusden, today):

@@ -217,8 +217,11 @@ def test_each_domain_app_registers_its_own_rules():
         "placement_notices": "placements.followup_rules",
         "buddy_checkins": "placements.followup_rules",
         "jobs_still_working": "placements.followup_rules",
-        # The digest: registered from followups/ until it moves to stats/.
-        "aldermen_digests": homes["aldermen_digests"],
+        "aldermen_digests": "stats.followup_rules",
+        # Notices to employer contacts link into the portal, so the portal registers them.
+        "portal_proposals_new": "portal.followup_rules",
+        "portal_contact_details": "portal.followup_rules",
+        "portal_job_checks": "portal.followup_rules",
     }
 
 

@@ -52,6 +52,8 @@ INCLUDED_DESPITE_PREFIX = {"admin:index"}
 KWARGS = {
     "pk": {
         "followup-done": "followup",
+        "followup-retry": "followup",
+        "followup-delivered": "followup",
         "employers:": "employer",
         "jobseekers:": "jobseeker",
         "visits:": "visit",
@@ -60,11 +62,17 @@ KWARGS = {
         "placements:proposal_": "proposal",
         "placements:placement_create": "proposal",
         "placements:placement_": "placement",
+        "placements:board_action": "placement",
         "placements:buddy_": "buddy",
+        "placements:job_": "job",
         "portal:contact_edit": "employer_contact",
         "portal:opening_close": "opening",
+        "portal:opening_edit": "opening",
+        "portal:opening_reopen": "opening",
+        "portal:evaluation_correct": "placement",
         "portal:candidate": "proposal",
         "portal:placement": "placement",
+        "portal:job_check_answer": "job",
         "portal:staff_claim_decide": "claim",
         "v1:employer-detail": "employer",
         "v1:employer-contact-": "employer_contact",
@@ -83,15 +91,20 @@ KWARGS = {
         "v1:portal-placement-": "placement",
         "v1:portal-opening-": "opening",
     },
+    "public_id": {"api_token_revoke": "api_token"},
     "employer_pk": {"": "employer"},
     "contact_pk": {"": "employer_contact"},
     "opening_pk": {"": "opening"},
+    "evaluation_pk": {"": "evaluation"},
     "referral_pk": {"": "referral"},
     "consent_pk": {"": "consent"},
     "jobseeker_pk": {"": "jobseeker"},
     "user_pk": {"visits:staff_remove": "alderman_user"},
     "action_pk": {"visits:action_done": "visit_action"},
-    "action": {"placements:placement_action": "placement_action"},
+    "action": {
+        "placements:placement_action": "placement_action",
+        "placements:board_action": "board_action",
+    },
     "fmt": {"dashboard:export": "export_format"},
     "token": {"visits:feed": "feed_token", "portal:invitation": "invitation_token"},
 }
@@ -144,29 +157,8 @@ PORTAL_API_RECORD = (403, 403, 403, 403, 403, 200, 404)
 # Staff pages (caseworkers, coordinators and aldermen alike).
 STAFF_PAGE = (302, 200, 200, 200, 200, 403, 403)
 
-# Today's deviations from the design, named once and used in the cells below.
-UNGATED = Known(
-    design=403,
-    today=404,
-    why="a back-office page without the role gate (baanbrekers.viewtools): the scoped fetch "
-    "answers 404 where a role that may not use the page should get 403",
-)
-ALDERMAN_API_404 = Known(
-    design=403,
-    today=404,
-    why="the employers API scopes aldermen to no rows instead of refusing them (403)",
-)
-ALDERMAN_EMPTY_LIST = Known(
-    design=403,
-    today=200,
-    why="the employers API scopes aldermen to no rows instead of refusing them: an empty list",
-)
-VISITS_REGION = Known(
-    design=200,
-    today=404,
-    why="DESIGN.md section 4 gives caseworkers every visit ('yes', not 'own region'); the code "
-    "limits them to their region's visits and the ones they join. Decide which is meant",
-)
+# Today's deviations from the design are named once here and used in the cells below as
+# Known(...); issue 11 fixed the last ones (the visits pages' role gate and region).
 
 MATRIX: dict[str, Row] = {
     # --- Project pages ---------------------------------------------------------------------
@@ -174,10 +166,19 @@ MATRIX: dict[str, Row] = {
     "healthz": GET(*EVERYONE),
     "set_language": POST(302, 302, 302, 302, 302, 302, 302),
     "followups": GET(*STAFF_PAGE),
-    "followup-done": POST(302, 302, 404, 302, 404, UNGATED, UNGATED),
+    "followup-done": POST(302, 302, 404, 302, 404, 403, 403),
+    # Coordinators only; nothing ticked is the form's error (400).
+    "followup-assign": POST(302, 403, 403, 400, 403, 403, 403),
+    # Coordinators resolve mail that failed or may not have arrived (the world's row is still
+    # to do, so the service says no and the page goes back to the tab: 302).
+    "followup-retry": POST(302, 403, 403, 302, 403, 403, 403),
+    "followup-delivered": POST(302, 403, 403, 302, 403, 403, 403),
     "admin:index": GET(302, 302, 302, 200, 302, 302, 302),  # non-staff: to the admin's login
     "api-schema": GET(*EVERYONE),  # the API's shape, no data: public (DESIGN.md section 7)
     "api-docs": GET(*EVERYONE),
+    # Everyone's own API tokens; the world's token is Karin's: anyone else's revoke is a 404.
+    "api_tokens": GET(302, 200, 200, 200, 200, 200, 200),
+    "api_token_revoke": POST(302, 302, 404, 404, 404, 404, 404),
     # --- Employers -------------------------------------------------------------------------
     "employers:list": GET(*BO_PAGE),
     "employers:create": GET(*BO_PAGE),
@@ -189,6 +190,9 @@ MATRIX: dict[str, Row] = {
     "employers:opening_create": GET(*BO_RECORD),
     "employers:opening_edit": GET(*BO_RECORD),
     "employers:opening_close": POST(302, 302, 404, 302, 403, 403, 403),
+    # The world's opening is open: reopening it is refused with a message (back to the file).
+    "employers:opening_reopen": POST(302, 302, 404, 302, 403, 403, 403),
+    "employers:opening_competences": GET(*BO_RECORD),
     "employers:referral_create": GET(*BO_RECORD),
     "employers:referral_edit": GET(*BO_RECORD),
     "employers:referral_convert": POST(302, 302, 404, 302, 403, 403, 403),
@@ -199,39 +203,55 @@ MATRIX: dict[str, Row] = {
     "jobseekers:create": GET(*BO_PAGE),
     "jobseekers:detail": GET(*BO_RECORD),
     "jobseekers:update": GET(*BO_RECORD),
+    # A person's data for an AVG article 15 request: coordinators only (issue 13).
+    "jobseekers:data_export": GET(302, 403, 403, 200, 403, 403, 403),
     "jobseekers:reveal_bsn": POST(302, 200, 404, 200, 403, 403, 403),
     "jobseekers:note_add": POST(302, 200, 404, 200, 403, 403, 403),
     "jobseekers:consent_add": POST(302, 200, 404, 200, 403, 403, 403),
-    "jobseekers:consent_withdraw": POST(302, 302, 404, 302, 403, 403, 403),
+    # An empty POST is the confirmation page again (the box not ticked): nothing withdrawn.
+    "jobseekers:consent_withdraw": POST(302, 200, 404, 200, 403, 403, 403),
+    "jobseekers:status_change": POST(302, 302, 404, 302, 403, 403, 403),  # empty: back to file
     # --- Visits ----------------------------------------------------------------------------
     "visits:list": GET(*STAFF_PAGE),  # aldermen: the visits they join
     "visits:plan": GET(*BO_PAGE),
     "visits:calendar": GET(*STAFF_PAGE),
     "visits:feed": GET(*EVERYONE),  # the secret token is the credential (calendar apps)
-    "visits:detail": GET(302, 200, VISITS_REGION, 200, 200, UNGATED, UNGATED),
-    "visits:edit": GET(302, 200, 404, 200, UNGATED, UNGATED, UNGATED),
-    "visits:cancel": POST(302, 302, 404, 302, UNGATED, UNGATED, UNGATED),
-    "visits:signups": GET(302, 200, 404, 200, UNGATED, UNGATED, UNGATED),
-    "visits:signup_add": POST(302, 302, 404, 302, UNGATED, UNGATED, UNGATED),
-    "visits:signup_remove": POST(302, 302, 404, 302, UNGATED, UNGATED, UNGATED),
-    "visits:staff_add": POST(302, 302, 404, 302, UNGATED, UNGATED, UNGATED),
-    "visits:staff_remove": POST(302, 302, 404, 302, UNGATED, UNGATED, UNGATED),
-    "visits:report": GET(302, 200, 404, 200, UNGATED, UNGATED, UNGATED),
-    "visits:action_done": POST(302, 302, 404, 302, UNGATED, UNGATED, UNGATED),
-    "visits:briefing": GET(302, 200, VISITS_REGION, 200, 200, UNGATED, UNGATED),
-    "visits:ics": GET(302, 200, VISITS_REGION, 200, 200, UNGATED, UNGATED),
+    # Caseworkers: visits of their own region plus the ones they join (DESIGN.md section 4);
+    # the Waalwijk caseworker joins none of Heusden's, so the record is a 404.
+    "visits:detail": GET(302, 200, 404, 200, 200, 403, 403),
+    "visits:edit": GET(*BO_RECORD),
+    # An empty POST is the confirmation page again (the box not ticked): nothing cancelled.
+    "visits:cancel": POST(302, 200, 404, 200, 403, 403, 403),
+    "visits:signups": GET(*BO_RECORD),
+    "visits:signup_add": POST(302, 302, 404, 302, 403, 403, 403),
+    "visits:signup_remove": POST(302, 302, 404, 302, 403, 403, 403),
+    "visits:staff_add": POST(302, 302, 404, 302, 403, 403, 403),
+    "visits:staff_remove": POST(302, 302, 404, 302, 403, 403, 403),
+    # The world's visit is next week: the report waits for it (back to the visit's page).
+    "visits:report": GET(302, 302, 404, 302, 403, 403, 403),
+    "visits:action_done": POST(302, 302, 404, 302, 403, 403, 403),
+    "visits:briefing": GET(302, 200, 404, 200, 200, 403, 403),
+    "visits:ics": GET(302, 200, 404, 200, 200, 403, 403),
     # --- The pipeline ----------------------------------------------------------------------
     "placements:pipeline": GET(302, 200, 200, 200, 200, 403, 403),  # aldermen: figures only
+    # A card's move on the board; an empty "complete" is refused by its form (400).
+    "placements:board_action": POST(302, 400, 404, 400, 403, 403, 403),
     "placements:opening_matches": GET(*BO_RECORD),
     "placements:opening_propose": POST(302, 302, 404, 302, 403, 403, 403),
     "placements:jobseeker_matches": GET(*BO_RECORD),
+    "placements:jobseeker_propose": GET(*BO_RECORD),
     "placements:proposal_detail": GET(*BO_RECORD),
     "placements:proposal_introduction": POST(302, 302, 404, 302, 403, 403, 403),
     "placements:placement_create": GET(*BO_RECORD),
     "placements:placement_detail": GET(*BO_RECORD),
+    "placements:placement_edit": GET(*BO_RECORD),  # active: the correction form
     "placements:placement_action": POST(302, 400, 404, 400, 403, 403, 403),
     "placements:job_list": GET(*BO_PAGE),
     "placements:job_create": GET(*BO_RECORD),
+    "placements:job_detail": GET(*BO_RECORD),
+    # Empty answers: the form's errors (400) for whoever may answer.
+    "placements:job_check": POST(302, 400, 404, 400, 403, 403, 403),
+    "placements:job_end": POST(302, 400, 404, 400, 403, 403, 403),
     "placements:buddy_list": GET(*BO_PAGE),
     "placements:buddy_create": GET(*BO_RECORD),
     "placements:buddy_detail": GET(*BO_RECORD),
@@ -243,6 +263,7 @@ MATRIX: dict[str, Row] = {
     "portal:home": GET(*PORTAL_PAGE),
     "portal:switch": POST(302, 403, 403, 403, 403, 302, 404),  # to Bakkerij: not Bram's
     "portal:claim": POST(302, 403, 403, 403, 403, 400, 400),
+    "portal:register_company": GET(*PORTAL_PAGE),
     "portal:invitation": GET(*EVERYONE),  # the secret token is the credential
     "portal:company": GET(*PORTAL_PAGE),
     "portal:contact_create": GET(*PORTAL_PAGE),
@@ -250,10 +271,15 @@ MATRIX: dict[str, Row] = {
     "portal:openings": GET(*PORTAL_PAGE),
     "portal:opening_create": GET(*PORTAL_PAGE),
     "portal:opening_close": POST(302, 403, 403, 403, 403, 302, 404),
+    "portal:opening_edit": GET(*PORTAL_RECORD),
+    "portal:opening_reopen": POST(302, 403, 403, 403, 403, 302, 404),
+    "portal:evaluation_correct": GET(*PORTAL_RECORD),
     "portal:candidates": GET(*PORTAL_PAGE),
     "portal:candidate": GET(*PORTAL_RECORD),
     "portal:placements": GET(*PORTAL_PAGE),
     "portal:placement": GET(*PORTAL_RECORD),
+    "portal:job_checks": GET(*PORTAL_PAGE),
+    "portal:job_check_answer": POST(302, 403, 403, 403, 403, 400, 404),
     "portal:referral": GET(*PORTAL_PAGE),
     "portal:impact": GET(*PORTAL_PAGE),
     "portal:impact_pdf": GET(*PORTAL_PAGE),
@@ -267,14 +293,14 @@ MATRIX: dict[str, Row] = {
     # --- API -------------------------------------------------------------------------------
     "v1:me": GET(403, 200, 200, 200, 200, 200, 200),
     # Contacts: their own company's file (DESIGN.md section 4), another company's is a 404.
-    "v1:employer-list": GET(403, 200, 200, 200, ALDERMAN_EMPTY_LIST, 200, 200),
-    "v1:employer-detail": GET(403, 200, 404, 200, ALDERMAN_API_404, 200, 404),
-    "v1:employer-contact-list": GET(403, 200, 404, 200, ALDERMAN_API_404, 200, 404),
-    "v1:employer-contact-detail": GET(403, 200, 404, 200, ALDERMAN_API_404, 200, 404),
+    "v1:employer-list": GET(403, 200, 200, 200, 403, 200, 200),
+    "v1:employer-detail": GET(403, 200, 404, 200, 403, 200, 404),
+    "v1:employer-contact-list": GET(403, 200, 404, 200, 403, 200, 404),
+    "v1:employer-contact-detail": GET(403, 200, 404, 200, 403, 200, 404),
     "v1:employer-note-list": GET(*BO_API_RECORD),  # internal notes: never to employers
     "v1:employer-note-detail": GET(*BO_API_RECORD),
-    "v1:employer-opening-list": GET(403, 200, 404, 200, ALDERMAN_API_404, 200, 404),
-    "v1:employer-opening-detail": GET(403, 200, 404, 200, ALDERMAN_API_404, 200, 404),
+    "v1:employer-opening-list": GET(403, 200, 404, 200, 403, 200, 404),
+    "v1:employer-opening-detail": GET(403, 200, 404, 200, 403, 200, 404),
     "v1:jobseeker-list": GET(*BO_API),
     "v1:jobseeker-detail": GET(*BO_API_RECORD),
     "v1:jobseeker-consents": GET(*BO_API_RECORD),
@@ -282,7 +308,7 @@ MATRIX: dict[str, Row] = {
     "v1:jobseeker-reveal-bsn": POST(*BO_API_RECORD),
     "v1:jobseeker-withdraw-consent": POST(*BO_API_RECORD),
     "v1:visit-list": GET(403, 200, 200, 200, 200, 403, 403),
-    "v1:visit-detail": GET(403, 200, VISITS_REGION, 200, 200, 403, 403),
+    "v1:visit-detail": GET(403, 200, 404, 200, 200, 403, 403),
     "v1:visit-sign-up": POST(403, 400, 404, 400, 403, 403, 403),
     "v1:visit-remove-jobseeker": DELETE(403, 204, 404, 204, 403, 403, 403),
     "v1:proposal-list": GET(*BO_API),
@@ -309,6 +335,7 @@ MATRIX: dict[str, Row] = {
     "v1:portal-opening-list": GET(*PORTAL_API),
     "v1:portal-opening-detail": GET(*PORTAL_API_RECORD),
     "v1:portal-opening-close": POST(403, 403, 403, 403, 403, 200, 404),
+    "v1:portal-opening-reopen": POST(403, 403, 403, 403, 403, 400, 404),  # it is open
 }
 
 # Routes whose 302 for anonymous is not a refusal (so not to the login page).

@@ -26,6 +26,10 @@ def login(page, client, live_server, user):
 
 
 def test_from_match_list_to_paid_job(live_server, page, client, coordinator, heusden, waalwijk):
+    from baanbrekers.vocabulary import vocabulary_load
+
+    # A browser test runs on a flushed database: load the base vocabulary that matching uses.
+    vocabulary_load()
     employer = EmployerFactory(
         trade_name="Metaalwerkplaats Van Dongen",
         postcode="5141 GD",

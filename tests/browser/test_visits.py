@@ -56,13 +56,21 @@ def test_caseworker_plans_signs_up_alderman_reads_briefing_caseworker_reports(
     # Two job seekers: one from the list, one from the suggestions (swapped in place by htmx).
     signups = page.locator("#signups")
     expect(signups.get_by_text("Vaardigheden die het bedrijf zoekt: bakken")).to_be_visible()
-    signups.get_by_label("Werkzoekende").select_option(label="Bram Pietersen")
+    # Namesakes are told apart by birth year and postcode area (issue 11).
+    signups.get_by_label("Werkzoekende").select_option(label="Bram Pietersen (geb. 1985, pc 5251)")
     signups.get_by_role("button", name="Aanmelden", exact=True).click()
-    expect(page.locator("#signups").get_by_text("Bram Pietersen is aangemeld.")).to_be_visible()
+    expect(
+        page.locator("#signups").get_by_text("Bram Pietersen (geb. 1985, pc 5251) is aangemeld.")
+    ).to_be_visible()
+    # The plan's "places taken" follows in place (htmx out of band), without a reload.
+    expect(page.locator("#places-taken")).to_have_text("1 van 2 plaatsen bezet")
     page.locator("#signups").get_by_role("button", name="Anna Jansen aanmelden").click()
     signed_up = page.get_by_role("list", name="Aangemeld")
     expect(signed_up.get_by_role("listitem")).to_have_count(2)
-    expect(page.locator("#signups").get_by_text("nog 0 plaatsen vrij")).to_be_visible()
+    # Full: no sign-up form any more, it says so instead.
+    expect(page.locator("#signups").get_by_text("Dit bezoek is vol")).to_be_visible()
+    expect(page.get_by_role("combobox", name=re.compile("^Werkzoekende"))).to_have_count(0)
+    expect(page.locator("#places-taken")).to_contain_text("2 van 2 plaatsen bezet")
 
     # The alderman finds it in his agenda and opens the printable briefing.
     visit = Visit.objects.get()

@@ -476,3 +476,76 @@ def test_admin_is_for_coordinators_and_read_only_for_employers(
     assert client.post(url, {"trade_name": "Anders", "postcode": "5251ab"}).status_code == 403
     bakery_heusden.refresh_from_db()
     assert bakery_heusden.trade_name == "Bakkerij De Korenschoof"
+
+
+# --- The employer's file: visits, clicks, proposals, placements, jobs, follow-ups (issue 11) ---
+@pytest.fixture
+def employer_file(caseworker_heusden, heusden_person, bakery_heusden):
+    from tests.jobseekers.factories import ConsentFactory
+    from tests.placements.factories import make_file_records
+
+    for kind in ("share_profile", "introduction"):
+        ConsentFactory(jobseeker=heusden_person, kind=kind)
+    make_file_records(user=caseworker_heusden, jobseeker=heusden_person, employer=bakery_heusden)
+    return bakery_heusden
+
+
+def test_the_employer_file_shows_its_pipeline_each_entry_linked(
+    client, caseworker_heusden, employer_file, heusden_person
+):
+    from placements.models import DevelopmentPlacement, Proposal
+    from visits.models import Visit
+
+    client.force_login(caseworker_heusden)
+    response = client.get(f"/employers/{employer_file.pk}/")
+    kinds = {e.kind for e in response.context["file_timeline"]}
+    assert {"visit", "click", "proposal", "placement", "job", "followup"} <= kinds
+    html = response.content.decode()
+    for url in (
+        f"/visits/{Visit.objects.get().pk}/",
+        f"/placements/proposals/{Proposal.objects.get().pk}/",
+        f"/placements/development/{DevelopmentPlacement.objects.get().pk}/",
+        f"/jobseekers/{heusden_person.pk}/",
+    ):
+        assert f'href="{url}"' in html, url
+    actions = {a.key for a in response.context["file_actions"]}
+    assert "visit_plan" in actions
+
+
+def test_the_employer_file_names_only_people_the_user_may_see(
+    client, caseworker_waalwijk, metal_waalwijk, heusden_person
+):
+    """A Heusden person who clicked at a Waalwijk company: the Waalwijk caseworker sees the
+    click by initials, without a link to a file they may not open, and none of the pipeline."""
+    from tests.visits.factories import VisitFactory
+    from visits.models import Click
+
+    visit = VisitFactory(employer=metal_waalwijk)
+    Click.objects.create(visit=visit, jobseeker=heusden_person, note="Wil lassen")
+    client.force_login(caseworker_waalwijk)
+    response = client.get(f"/employers/{metal_waalwijk.pk}/")
+    html = response.content.decode()
+    assert "Ricardo v." in html and "van Dongen" not in html
+    assert f'href="/jobseekers/{heusden_person.pk}/"' not in html
+
+
+def test_the_employer_file_uses_a_constant_number_of_queries(
+    client, caseworker_heusden, employer_file, heusden_person
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.placements.factories import make_file_records
+
+    client.force_login(caseworker_heusden)
+    url = f"/employers/{employer_file.pk}/"
+    client.get(url)
+    counts = []
+    for grow in (0, 3):
+        make_file_records(
+            user=caseworker_heusden, jobseeker=heusden_person, employer=employer_file, n=grow
+        )
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts

@@ -128,7 +128,7 @@ def test_opening_create_validates_period_and_postcode(caseworker_heusden, bakery
         competences=["Geduld"],
     )
     assert opening.location_postcode == "5251 AB"
-    assert [s.name for s in opening.competences.all()] == ["Geduld"]
+    assert [s.name.lower() for s in opening.competences.all()] == ["geduld"]
 
 
 def test_opening_close_only_from_open(caseworker_heusden, bakery_heusden):

@@ -17,7 +17,11 @@ def test_coordinator_admin_shows_the_masked_bsn_only(client, coordinator, heusde
     assert "*****2333" in change
     assert heusden_person.bsn_encrypted not in change
     assert heusden_person.bsn_hash not in change
-    assert AuditEvent.objects.get().action == "view"
+    # The change list's page and the opened file: two views (issue 13: lists are audited too).
+    opened = AuditEvent.objects.get(object_id=str(heusden_person.pk))
+    assert opened.action == "view"
+    listed = AuditEvent.objects.get(object_id="")
+    assert (listed.action, listed.detail["ids"]) == ("view", [heusden_person.pk])
 
 
 def test_admin_refuses_bsn_search_and_points_to_the_post_form(client, coordinator, heusden_person):

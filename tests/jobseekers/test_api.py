@@ -2,10 +2,10 @@ import datetime
 import logging
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from baanbrekers.models import AuditEvent
 from jobseekers.models import JobSeeker
+from tests.baanbrekers.factories import api_token
 from tests.jobseekers.factories import JobSeekerFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,8 +83,8 @@ def test_reveal_bsn_is_a_logged_post(client, caseworker_heusden, heusden_person)
 @pytest.mark.parametrize("who", ["alderman", "employer_contact_a", "employer_contact_b"])
 def test_aldermen_and_employers_get_403_and_no_data(client, request, who, heusden_person):
     user = request.getfixturevalue(who)
-    token = Token.objects.create(user=user)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    token = api_token(user)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
     for response in (
         client.get(API, **auth),
         client.get(f"{API}{heusden_person.pk}/", **auth),
@@ -122,7 +122,8 @@ def test_create_returns_the_masked_file(client, caseworker_heusden, heusden):
     assert body["bsn_masked"] == "*****6782"
     assert "123456782" not in str(body)
     assert body["postcode"] == "5251 AB"
-    assert body["interests"] == ["Sleutelen aan brommers"]
+    # Words the base vocabulary knows are stored as its concept, named the vocabulary's way.
+    assert [name.lower() for name in body["interests"]] == ["sleutelen aan brommers"]
     person = JobSeeker.objects.get()
     assert person.reveal_bsn() == "123456782"
     assert AuditEvent.objects.get().action == "create"
@@ -137,6 +138,12 @@ def test_create_returns_the_masked_file(client, caseworker_heusden, heusden):
         ({"postcode": "ABCD 12"}, "postcode"),
         ({"ladder_step": 7}, "ladder_step"),
         ({"ladder_step": 0}, "ladder_step"),
+        # The limits table (baanbrekers/limits.py): the same rules as the page.
+        ({"hours_available": 61}, "hours_available"),
+        ({"hours_available": 0}, "hours_available"),
+        ({"phone": "06-1234"}, "phone"),
+        ({"postcode": "1011 AB"}, "postcode"),
+        ({"experience": "x" * 5001}, "experience"),
     ],
 )
 def test_create_with_bad_input_is_400_with_field_errors_and_saves_nothing(
@@ -178,12 +185,27 @@ def test_update_keeps_the_bsn_and_grows_the_vocabulary(client, caseworker_heusde
         "application/json",
     )
     assert response.status_code == 200, response.json()
-    assert sorted(response.json()["skills"]) == ["Lassen", "koken"]
+    assert sorted(name.lower() for name in response.json()["skills"]) == ["koken", "lassen"]
     heusden_person.refresh_from_db()
     assert heusden_person.ladder_step == 4
     assert heusden_person.reveal_bsn() == "111222333"
     event = AuditEvent.objects.get(action="update")
     assert event.detail == {"fields": ["ladder_step", "skills"]}
+
+
+def test_the_api_shows_the_status_but_does_not_set_it(client, caseworker_heusden, heusden_person):
+    """Issue 11: the status follows from placements and jobs (and by hand from the file's status
+    events, audited); a PATCH cannot set it past them."""
+    client.force_login(caseworker_heusden)
+    response = client.patch(
+        f"{API}{heusden_person.pk}/",
+        {"status": "working", "left_on": "2026-01-01"},
+        "application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "active"
+    heusden_person.refresh_from_db()
+    assert heusden_person.status == "active" and heusden_person.left_on is None
 
 
 def test_nested_consents_and_notes(client, caseworker_heusden, heusden_person):
@@ -249,8 +271,9 @@ def test_api_list_query_count_is_constant(
         JobSeekerFactory(municipality=heusden, skills=["koken"], interests=["voetbal"])
     client.force_login(coordinator)
     client.get("/api/v1/me/")
-    # session and authentication bookkeeping (7), then count, rows, skills, interests
-    with django_assert_max_num_queries(11):
+    # session and authentication bookkeeping (7), then count, rows, skills, interests, and the
+    # page's one audit event (issue 13)
+    with django_assert_max_num_queries(12):
         assert client.get(API).json()["count"] == rows
 
 

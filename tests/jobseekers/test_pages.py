@@ -153,8 +153,8 @@ def test_list_query_count_does_not_grow_with_rows(
     client.force_login(caseworker_heusden)
     client.get(LIST)  # the first request of a session records the session itself
     # session, user, TOTP check, user session, count, rows, skills, interests, two filter
-    # choice lists, session save: none of them per row
-    with django_assert_max_num_queries(13):
+    # choice lists, session save, the page's one audit event (issue 13): none of them per row
+    with django_assert_max_num_queries(14):
         response = client.get(LIST, {"per_page": 50})
     assert len(response.context["page"].object_list) == rows
 
@@ -306,7 +306,8 @@ def test_consents_are_recorded_and_withdrawn(client, caseworker_heusden, heusden
     assert response.status_code == 302
     consent = heusden_person.consents.get()
     assert heusden_person.consents.valid("join_visits").exists()
-    client.post(reverse("jobseekers:consent_withdraw", args=[heusden_person.pk, consent.pk]))
+    withdraw = reverse("jobseekers:consent_withdraw", args=[heusden_person.pk, consent.pk])
+    client.post(withdraw, {"confirm": "on"})  # the confirmation box (issue 11)
     assert not heusden_person.consents.valid("join_visits").exists()
     timeline = client.get(detail(heusden_person)).content.decode()
     assert "Toestemming ingetrokken" in timeline
@@ -322,7 +323,7 @@ def test_create_form_saves_with_normalised_postcode(client, caseworker_heusden, 
     assert response["Location"] == detail(person)
     assert person.postcode == "5251 AB"
     assert person.reveal_bsn() == "123456782"
-    assert {s.name for s in person.skills.all()} == {"koken", "Lassen"}
+    assert {s.name.lower() for s in person.skills.all()} == {"koken", "lassen"}
 
 
 @pytest.mark.parametrize(
@@ -333,6 +334,11 @@ def test_create_form_saves_with_normalised_postcode(client, caseworker_heusden, 
         ("postcode", "12345", "vier cijfers en twee letters"),
         ("ladder_step", "7", "treden 1 tot en met 6"),
         ("ladder_step", "0", "treden 1 tot en met 6"),
+        # The limits table (baanbrekers/limits.py).
+        ("hours_available", "61", "1 tot en met 60 uur per week"),
+        ("phone", "06-1234", "geldig telefoonnummer"),
+        ("postcode", "1011 AB", "buiten onze regio"),
+        ("limitations", "x" * 5001, "hoogstens 5.000 tekens"),
     ],
 )
 def test_create_form_errors_are_dutch_keep_input_and_save_nothing(
@@ -382,3 +388,169 @@ def test_edit_keeps_the_bsn_when_left_empty(client, caseworker_heusden, heusden,
     update = AuditEvent.objects.get(action="update")
     assert "ladder_step" in update.detail["fields"]
     assert "bsn" not in update.detail["fields"]
+
+
+# --- The person-centred file (issue 11) -----------------------------------------------------
+FILE_KINDS = {
+    "visit",
+    "click",
+    "proposal",
+    "placement",
+    "checkin",
+    "evaluation",
+    "job",
+    "jobcheck",
+    "buddy",
+    "meeting",
+    "introduction",
+    "followup",
+    "note",
+    "consent",
+}
+
+
+@pytest.fixture
+def full_file(caseworker_heusden, heusden_person, bakery_heusden):
+    from tests.jobseekers.factories import ConsentFactory, NoteFactory
+    from tests.placements.factories import make_file_records
+
+    for kind in ("share_profile", "introduction", "join_visits"):
+        ConsentFactory(jobseeker=heusden_person, kind=kind)
+    NoteFactory(jobseeker=heusden_person, text="Belde over de bijstand")
+    make_file_records(user=caseworker_heusden, jobseeker=heusden_person, employer=bakery_heusden)
+    return heusden_person
+
+
+def test_the_file_shows_one_timeline_of_everything_each_entry_linked(
+    client, caseworker_heusden, full_file
+):
+    from placements.models import BuddyPairing, DevelopmentPlacement, Proposal
+    from visits.models import Visit
+
+    client.force_login(caseworker_heusden)
+    response = client.get(detail(full_file))
+    assert response.status_code == 200
+    entries = response.context["timeline"]
+    assert {e.kind for e in entries} >= FILE_KINDS
+    # Newest first.
+    keys = [e.sort_key for e in entries]
+    assert keys == sorted(keys, reverse=True)
+    html = response.content.decode()
+    for url in (
+        reverse("visits:detail", args=[Visit.objects.get().pk]),
+        reverse("placements:proposal_detail", args=[Proposal.objects.get().pk]),
+        reverse("placements:placement_detail", args=[DevelopmentPlacement.objects.get().pk]),
+        reverse("placements:buddy_detail", args=[BuddyPairing.objects.get().pk]),
+    ):
+        assert f'href="{url}"' in html, url
+    assert "Klikt met de chef" in html and "Drukkerij Heusden" in html
+    assert "Na 6 maanden nog aan het werk?" in html
+    # A follow-up links to what it is about (here the placement's page).
+    followup = next(e for e in entries if e.kind == "followup")
+    assert followup.url == reverse(
+        "placements:placement_detail", args=[DevelopmentPlacement.objects.get().pk]
+    )
+
+
+def test_the_file_offers_the_next_steps(client, caseworker_heusden, full_file):
+    client.force_login(caseworker_heusden)
+    response = client.get(detail(full_file))
+    actions = {a.key: a for a in response.context["file_actions"]}
+    assert {"propose", "visit_signup", "buddy", "job", "status"} <= set(actions)
+    html = response.content.decode()
+    assert f'href="{reverse("placements:jobseeker_propose", args=[full_file.pk])}"' in html
+    assert f'href="{reverse("placements:buddy_create", args=[full_file.pk])}"' in html
+    assert f'href="{reverse("placements:job_create", args=[full_file.pk])}"' in html
+
+
+def test_the_file_shows_only_what_the_user_may_see(
+    client, caseworker_heusden, heusden_person, metal_waalwijk, caseworker_waalwijk
+):
+    """A visit to a Waalwijk company that the Heusden caseworker neither sees nor joins stays off
+    the person's file (Visit.objects.visible_to); the coordinator sees it."""
+    from tests.visits.factories import VisitFactory
+    from visits.models import VisitSignUp
+
+    visit = VisitFactory(employer=metal_waalwijk, purpose="Geheim bezoek")
+    VisitSignUp.objects.create(visit=visit, jobseeker=heusden_person)
+    client.force_login(caseworker_heusden)
+    entries = client.get(detail(heusden_person)).context["timeline"]
+    assert "visit" not in {e.kind for e in entries}
+
+
+def test_the_file_uses_a_constant_number_of_queries(
+    client, caseworker_heusden, full_file, bakery_heusden
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.placements.factories import make_file_records
+
+    client.force_login(caseworker_heusden)
+    client.get(detail(full_file))  # the session's first request writes it
+    counts = []
+    for grow in (0, 3):
+        make_file_records(
+            user=caseworker_heusden, jobseeker=full_file, employer=bakery_heusden, n=grow
+        )
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(detail(full_file)).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
+
+
+# --- Status: read-only on the form and API, changed by hand through the status events --------
+def test_the_edit_form_no_longer_sets_the_status(client, caseworker_heusden, heusden_person):
+    client.force_login(caseworker_heusden)
+    form = client.get(reverse("jobseekers:update", args=[heusden_person.pk])).context["form"]
+    assert "status" not in form.fields and "left_on" not in form.fields
+    data = valid_form(heusden_person.municipality, bsn="", status="left", left_on="2026-01-01")
+    client.post(reverse("jobseekers:update", args=[heusden_person.pk]), data)
+    heusden_person.refresh_from_db()
+    assert heusden_person.status == "active" and heusden_person.left_on is None
+
+
+def test_status_changes_by_hand_go_through_the_status_events_and_are_audited(
+    client, caseworker_heusden, heusden_person
+):
+    url = reverse("jobseekers:status_change", args=[heusden_person.pk])
+    client.force_login(caseworker_heusden)
+    today = datetime.date.today()
+    client.post(url, {"event": "left", "on": today.isoformat()})
+    heusden_person.refresh_from_db()
+    assert (heusden_person.status, heusden_person.left_on) == ("left", today)
+    event = AuditEvent.objects.filter(action="update", object_id=str(heusden_person.pk)).latest(
+        "pk"
+    )
+    assert event.detail["event"] == "left"
+    client.post(url, {"event": "back_to_looking"})
+    heusden_person.refresh_from_db()
+    assert heusden_person.status == "active" and heusden_person.left_on is None
+
+
+def test_someone_in_a_placement_is_not_set_to_left_by_hand(
+    client, caseworker_heusden, heusden_person
+):
+    from tests.jobseekers.factories import ConsentFactory
+    from tests.placements.factories import make_placement
+
+    for kind in ("share_profile", "introduction"):
+        ConsentFactory(jobseeker=heusden_person, kind=kind)
+    make_placement(user=caseworker_heusden, jobseeker=heusden_person, status="active")
+    client.force_login(caseworker_heusden)
+    response = client.post(
+        reverse("jobseekers:status_change", args=[heusden_person.pk]),
+        {"event": "left"},
+        follow=True,
+    )
+    assert "beëindig eerst de ontwikkelplek" in response.content.decode().lower()
+    heusden_person.refresh_from_db()
+    assert heusden_person.status == "in_placement"
+    actions = {a.key for a in response.context["file_actions"]}
+    assert "status" not in actions
+
+
+def test_phone_numbers_are_stored_in_one_notation(client, caseworker_heusden, heusden):
+    client.force_login(caseworker_heusden)
+    client.post(reverse("jobseekers:create"), valid_form(heusden, phone="+31 6 1234 5678"))
+    assert JobSeeker.objects.get().phone == "06 12345678"

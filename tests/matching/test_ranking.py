@@ -89,6 +89,29 @@ def test_a_skill_named_in_the_story_links_a_person_to_the_company(technical_open
     assert "Genoemd in het bedrijfsverhaal: handig" in match.reasons
 
 
+def test_begeleiding_in_a_bicycle_workshops_story_does_not_bring_carers(waalwijk):
+    workshop = EmployerFactory(
+        trade_name="Fietsenwerkplaats De Trapper",
+        postcode="5141 GD",
+        municipality=waalwijk,
+        story_what="Wij repareren fietsen en e-bikes.",
+        story_culture="Iedereen krijgt begeleiding; we zorgen voor een rustige werkplek.",
+    )
+    opening = OpeningFactory(
+        employer=workshop, placement=True, competences=["rijwielhersteller"], hours_per_week=24
+    )
+    person(first_name="Zorg", skills=["zorg", "persoonlijke begeleiding", "ouderenzorg"])
+    person(first_name="Fenna", skills=["fietsenmaker"])
+    person(first_name="Bram", skills=["koken"], interests=["sleutelen aan brommers"])
+    matches = ranking.rank_jobseekers_for_opening(opening)
+    assert [m.jobseeker.first_name for m in matches] == ["Fenna", "Bram"]
+    assert matches[0].explanation.startswith(
+        "fietsenmaker (synoniem van rijwielhersteller) → techniek; "
+    )
+    assert matches[0].gap == []
+    assert matches[1].gap == ["rijwielhersteller"]
+
+
 def test_distance_counts_against_each_persons_own_maximum(technical_opening):
     # Kaatsheuvel is a few km from Waalwijk, Vlijmen about 15, Amsterdam about 80.
     person(first_name="Dichtbij", postcode="5171 AB", max_travel_km=5, skills=["lassen"])

@@ -90,3 +90,59 @@ def make_placement(*, user, jobseeker=None, opening=None, status="proposed", **k
         placement = services.placement_end_early(placement=placement, reason="Ziek", ended_by=user)
     assert status in steps or status in ("completed", "ended_early")
     return DevelopmentPlacement.objects.get(pk=placement.pk)
+
+
+def make_file_records(*, user, jobseeker, employer, n=1):
+    """``n`` of everything a person's and a company's file show, through the services where
+    they have rules: a visit joined with a click, a proposal, a completed placement with a
+    check-in, an evaluation and an open reminder, a job with its 6-month check, and a buddy
+    pairing with a meeting and an introduction. The person stays looking for work."""
+    from baanbrekers.services import followup_schedule
+    from placements.models import JobCheck
+    from tests.visits.factories import VisitFactory
+    from visits.models import Click, VisitSignUp
+
+    today = timezone.localdate()
+    for i in range(n):
+        visit = VisitFactory(
+            employer=employer, starts_at=timezone.now() - datetime.timedelta(i + 1)
+        )
+        VisitSignUp.objects.create(visit=visit, jobseeker=jobseeker, signed_up_by=user)
+        Click.objects.create(visit=visit, jobseeker=jobseeker, note="Klikt met de chef")
+        opening = OpeningFactory(employer=employer, title=f"Hulp {i}")
+        services.proposal_create(jobseeker=jobseeker, opening=opening, proposed_by=user)
+        placement = make_placement(
+            user=user,
+            jobseeker=jobseeker,
+            opening=OpeningFactory(employer=employer, placement=True),
+            status="completed",
+        )
+        services.checkin_record(placement=placement, held_on=today, notes="Gaat goed", author=user)
+        services.evaluation_record(
+            placement=placement,
+            moment="final",
+            evaluator="caseworker",
+            held_on=today,
+            progress="Leert snel",
+            recorded_by=user,
+        )
+        followup_schedule(
+            kind="placement_midterm",
+            subject=placement,
+            due_on=today + datetime.timedelta(days=3),
+            params={"employer": str(employer)},
+            assignee=user,
+        )
+        job = JobOutcomeFactory(jobseeker=jobseeker, employer=employer, start_date=today)
+        JobCheck.objects.create(
+            job=job, months=6, checked_on=today, still_working=True, source="caseworker"
+        )
+        pairing = BuddyPairingFactory(jobseeker=jobseeker, start_date=today, status="ended")
+        services.buddy_meeting_record(pairing=pairing, held_on=today, kind="talk")
+        services.introduction_record(
+            pairing=pairing,
+            introduced_on=today,
+            person_name="Piet",
+            company_name="Drukkerij Heusden",
+            outcome="pending",
+        )

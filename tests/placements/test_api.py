@@ -1,6 +1,7 @@
 """The pipeline API: same scoping as the pages, 400 with field errors, forbidden steps refused."""
 
 import pytest
+from django.utils import timezone
 
 from placements.models import DevelopmentPlacement, Proposal
 from tests.placements.factories import make_placement
@@ -76,14 +77,18 @@ def test_answer_without_reason_is_400_with_the_field(client, coordinator, record
 
 
 def test_transitions_through_the_api(client, coordinator, heusden_person, workshop):
+    from placements.services import default_planned_end
+
     client.force_login(coordinator)
+    # A new placement starts at most LEAD_PLACEMENT_BACKDATE_DAYS ago (the limits table).
+    start = timezone.localdate()
     response = client.post(
         "/api/v1/placements/",
         {
             "jobseeker": heusden_person.pk,
             "employer": workshop.employer_id,
             "opening": workshop.pk,
-            "start_date": "2026-01-05",
+            "start_date": start.isoformat(),
             "hours_per_week": 24,
             "learning_goals": "Lassen leren",
             "insurance_arranged": True,
@@ -92,7 +97,7 @@ def test_transitions_through_the_api(client, coordinator, heusden_person, worksh
     )
     assert response.status_code == 201, response.json()
     pk = response.json()["id"]
-    assert response.json()["planned_end_date"] == "2026-04-05"
+    assert response.json()["planned_end_date"] == default_planned_end(start).isoformat()
     refused = client.post(
         f"/api/v1/placements/{pk}/transition/", {"action": "start"}, content_type="application/json"
     )
@@ -103,6 +108,7 @@ def test_transitions_through_the_api(client, coordinator, heusden_person, worksh
     # The same table tells the client what it may do next.
     assert client.get(f"/api/v1/placements/{pk}/").json()["allowed_actions"] == [
         "confirm_no_displacement",
+        "edit",
         "end_early",
     ]
     for step in (

@@ -218,11 +218,13 @@ def test_checkins_and_evaluations_are_recorded_on_the_placement_page(
     placement = make_placement(user=coordinator, jobseeker=heusden_person, status="active")
     client.force_login(coordinator)
     url = reverse("placements:placement_action", args=[placement.pk, "checkin"])
-    client.post(url, {"checkin-held_on": "2026-11-20", "checkin-notes": "Gaat goed, leert snel"})
+    # Dated within the placement, which started today (the limits table).
+    today = placement.start_date.isoformat()
+    client.post(url, {"checkin-held_on": today, "checkin-notes": "Gaat goed, leert snel"})
     data = {
         "evaluation-moment": "midterm",
         "evaluation-evaluator": "supervisor",
-        "evaluation-held_on": "2026-11-21",
+        "evaluation-held_on": today,
         "evaluation-progress": "Laswerk gaat vooruit",
         "evaluation-rating": "4",
     }
@@ -258,8 +260,14 @@ def test_pipeline_lists_open_offers_of_the_region(
 
 
 def _action_urls(html, placement):
+    """The actions the page offers: its forms, plus the links to the edit page and job form."""
     prefix = f"/placements/development/{placement.pk}/"
-    return {part.split("/")[0] for part in html.split(f'action="{prefix}')[1:]}
+    found = {part.split("/")[0] for part in html.split(f'action="{prefix}')[1:]}
+    if f'href="{prefix}edit/"' in html:
+        found.add("correct" if placement.status == "active" else "edit")
+    if f"?placement={placement.pk}" in html:
+        found.add("record_job")
+    return found
 
 
 def test_the_page_shows_the_buttons_the_transitions_table_allows(
@@ -278,5 +286,222 @@ def test_the_page_shows_the_buttons_the_transitions_table_allows(
 
     agreed = make_placement(user=coordinator, status="agreed")
     html = client.get(reverse("placements:placement_detail", args=[agreed.pk])).content.decode()
-    assert _action_urls(html, agreed) == {"start", "end_early", "checkin"}
+    assert _action_urls(html, agreed) == {"start", "end_early", "checkin", "edit"}
     assert _action_urls(html, agreed) == allowed_actions(agreed, coordinator)
+
+
+# --- Issue 11: placements that can be corrected ---------------------------------------------
+def test_ending_a_proposed_placement_early_on_the_page_is_no_server_error(
+    client, coordinator, heusden_person
+):
+    """Was a 500: ending early a placement that is still 'Voorgesteld'."""
+    placement = make_placement(user=coordinator, jobseeker=heusden_person, status="proposed")
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("placements:placement_action", args=[placement.pk, "end_early"]),
+        {"end_early-reason": "Gaat niet door", "end_early-outcome": "none"},
+    )
+    assert response.status_code == 302
+    placement.refresh_from_db()
+    assert placement.status == "ended_early"
+
+
+def test_completing_with_paid_work_leads_to_the_job_form_and_keeps_offering_it(
+    client, coordinator, heusden_person
+):
+    """Was: after 'Ontwikkelplek afronden' with 'Betaald werk' the button to record the job
+    disappeared and nothing offered it again."""
+    placement = make_placement(user=coordinator, jobseeker=heusden_person, status="active")
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("placements:placement_action", args=[placement.pk, "complete"]),
+        {"complete-outcome": "paid_job_here"},
+    )
+    job_url = reverse("placements:job_create", args=[heusden_person.pk])
+    assert response.status_code == 302
+    assert response["Location"] == f"{job_url}?placement={placement.pk}"
+    form = client.get(response["Location"])
+    assert form.status_code == 200
+    assert form.context["form"].initial["employer"] == placement.employer_id
+    page = client.get(reverse("placements:placement_detail", args=[placement.pk]))
+    assert f'href="{job_url}?placement={placement.pk}"' in page.content.decode()
+
+
+def test_ending_early_with_paid_work_elsewhere_leads_to_the_job_form_without_the_employer(
+    client, coordinator, heusden_person
+):
+    placement = make_placement(user=coordinator, jobseeker=heusden_person, status="active")
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("placements:placement_action", args=[placement.pk, "end_early"]),
+        {"end_early-reason": "Elders aangenomen", "end_early-outcome": "paid_job_elsewhere"},
+    )
+    assert response["Location"].endswith(f"?placement={placement.pk}")
+    form = client.get(response["Location"]).context["form"]
+    assert "employer" not in form.initial and form.initial["route"] == "placement"
+
+
+def test_a_job_is_recorded_later_from_a_finished_placement(client, coordinator, heusden_person):
+    from placements.models import JobOutcome
+
+    placement = make_placement(user=coordinator, jobseeker=heusden_person, status="completed")
+    client.force_login(coordinator)
+    job_url = reverse("placements:job_create", args=[heusden_person.pk])
+    page = client.get(reverse("placements:placement_detail", args=[placement.pk]))
+    assert 'data-testid="record-job"' in page.content.decode()
+    response = client.post(
+        f"{job_url}?placement={placement.pk}",
+        {
+            "employer": placement.employer_id,
+            "contract_type": "fixed_term",
+            "hours_per_week": "24",
+            "start_date": placement.ended_on.isoformat(),
+            "route": "placement",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    job = JobOutcome.objects.get()
+    assert job.placement == placement
+    heusden_person.refresh_from_db()
+    assert heusden_person.status == "working"
+
+
+def test_no_job_from_a_placement_that_has_not_started(client, coordinator, heusden_person):
+    placement = make_placement(user=coordinator, jobseeker=heusden_person, status="proposed")
+    client.force_login(coordinator)
+    page = client.get(reverse("placements:placement_detail", args=[placement.pk]))
+    assert 'data-testid="record-job"' not in page.content.decode()
+    response = client.post(
+        reverse("placements:job_create", args=[heusden_person.pk]) + f"?placement={placement.pk}",
+        {
+            "employer_name": "Elders BV",
+            "contract_type": "fixed_term",
+            "hours_per_week": "24",
+            "start_date": placement.start_date.isoformat(),
+            "route": "placement",
+        },
+    )
+    assert response.status_code == 400
+    assert "tijdens of na een ontwikkelplek" in response.content.decode()
+
+
+def test_the_agreements_are_changed_before_the_start(client, coordinator, heusden_person):
+    import datetime
+
+    from baanbrekers.models import AuditEvent
+    from tests.employers.factories import EmployerContactFactory
+
+    placement = make_placement(user=coordinator, jobseeker=heusden_person, status="agreed")
+    supervisor = EmployerContactFactory(employer=placement.employer, name="Joke")
+    client.force_login(coordinator)
+    url = reverse("placements:placement_edit", args=[placement.pk])
+    form = client.get(url).context["form"]
+    assert "reason" not in form.fields and "planned_end_date" in form.fields
+    start = placement.start_date + datetime.timedelta(days=7)
+    response = client.post(
+        url,
+        {
+            "supervisor": supervisor.pk,
+            "start_date": start.isoformat(),
+            "planned_end_date": (start + datetime.timedelta(days=120)).isoformat(),
+            "hours_per_week": "16",
+            "learning_goals": placement.learning_goals,
+            "benefit_kept": "on",
+            "insurance_arranged": "on",
+        },
+    )
+    assert response.status_code == 302
+    placement.refresh_from_db()
+    assert (placement.start_date, placement.hours_per_week, placement.supervisor) == (
+        start,
+        16,
+        supervisor,
+    )
+    event = AuditEvent.objects.filter(object_id=str(placement.pk)).latest("pk")
+    assert event.detail["event"] == "edited"
+    assert event.detail["changes"]["hours_per_week"] == [24, 16]
+
+
+def test_a_correction_after_the_start_needs_a_reason_and_is_audited(
+    client, coordinator, heusden_person
+):
+    from baanbrekers.models import AuditEvent
+
+    placement = make_placement(user=coordinator, jobseeker=heusden_person, status="active")
+    client.force_login(coordinator)
+    url = reverse("placements:placement_edit", args=[placement.pk])
+    form = client.get(url).context["form"]
+    assert "planned_end_date" not in form.fields and "reason" in form.fields
+    data = {
+        "start_date": placement.start_date.isoformat(),
+        "hours_per_week": "20",
+        "learning_goals": placement.learning_goals,
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["reason"]
+    assert refused.context["form"]["hours_per_week"].value() == "20"  # keeps what was typed
+    placement.refresh_from_db()
+    assert placement.hours_per_week == 24
+    assert client.post(url, {**data, "reason": "Uren verkeerd ingevoerd"}).status_code == 302
+    placement.refresh_from_db()
+    assert placement.hours_per_week == 20
+    event = AuditEvent.objects.filter(object_id=str(placement.pk)).latest("pk")
+    assert event.detail == {
+        "event": "corrected",
+        "changes": {"hours_per_week": [24, 20]},
+        "reason": "Uren verkeerd ingevoerd",
+    }
+
+
+def test_a_finished_placement_is_not_edited(client, coordinator, heusden_person):
+    placement = make_placement(user=coordinator, jobseeker=heusden_person, status="completed")
+    client.force_login(coordinator)
+    response = client.get(reverse("placements:placement_edit", args=[placement.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("placements:placement_detail", args=[placement.pk])
+
+
+# --- Propose by hand --------------------------------------------------------------------------
+def test_propose_by_hand_offers_the_open_openings_in_scope_and_proposes(
+    client, caseworker_waalwijk, waalwijk_person, workshop, bakery_heusden
+):
+    from tests.employers.factories import OpeningFactory
+
+    elsewhere = OpeningFactory(employer=bakery_heusden, title="Bakkerhulp")
+    client.force_login(caseworker_waalwijk)
+    url = reverse("placements:jobseeker_propose", args=[waalwijk_person.pk])
+    choices = set(client.get(url).context["form"].fields["opening"].queryset)
+    assert workshop in choices and elsewhere not in choices
+    refused = client.post(url, {"opening": elsewhere.pk})
+    assert refused.status_code == 400 and not Proposal.objects.exists()
+    response = client.post(url, {"opening": workshop.pk, "motivation": "Kan lassen"})
+    proposal = Proposal.objects.get()
+    assert response["Location"] == reverse("placements:proposal_detail", args=[proposal.pk])
+    assert (proposal.jobseeker, proposal.opening, proposal.motivation) == (
+        waalwijk_person,
+        workshop,
+        "Kan lassen",
+    )
+
+
+def test_propose_by_hand_without_consent_says_so_next_to_the_form(
+    client, caseworker_waalwijk, workshop, waalwijk
+):
+    person = JobSeekerFactory(municipality=waalwijk, postcode="5141 AA")
+    client.force_login(caseworker_waalwijk)
+    url = reverse("placements:jobseeker_propose", args=[person.pk])
+    response = client.post(url, {"opening": workshop.pk, "motivation": "Past goed"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "geen geldige toestemming" in html
+    assert "Past goed" in html  # nothing typed is lost
+    assert not Proposal.objects.exists()
+
+
+def test_propose_by_hand_for_someone_of_another_municipality_is_404(
+    client, caseworker_heusden, waalwijk_person
+):
+    client.force_login(caseworker_heusden)
+    url = reverse("placements:jobseeker_propose", args=[waalwijk_person.pk])
+    assert client.get(url).status_code == 404

@@ -371,11 +371,11 @@ def test_allowed_actions_follow_status_guard_and_role(user, alderman, employer_c
 
     placement = make_placement(user=user, status="proposed")
     options = {o.action: o for o in action_options(placement, user)}
-    assert allowed_actions(placement, user) == {"confirm_no_displacement", "end_early"}
+    assert allowed_actions(placement, user) == {"confirm_no_displacement", "end_early", "edit"}
     assert "geen reguliere baan" in options["agree"].reason  # shown instead of the button
 
     placement = make_placement(user=user, status="agreed", insurance_arranged=False)
-    assert allowed_actions(placement, user) == {"end_early", "checkin"}
+    assert allowed_actions(placement, user) == {"end_early", "checkin", "edit"}
     assert (
         "verzekering"
         in {o.action: o for o in action_options(placement, user)}["start"].reason.lower()
@@ -388,6 +388,8 @@ def test_allowed_actions_follow_status_guard_and_role(user, alderman, employer_c
         "end_early",
         "checkin",
         "evaluation",
+        "correct",
+        "record_job",
     }
     # Aldermen do nothing with a placement; a contact only of their own company, and only records.
     assert allowed_actions(placement, alderman) == set()
@@ -459,3 +461,91 @@ def test_ending_early_sends_the_person_back_to_looking_and_audits_it(user):
         "placement_started",
         "placement_ended",
     ]
+
+
+# --- Issue 11: corrections, ending early from any open state, paid work later ----------------
+def test_a_proposed_placement_ends_early_before_the_no_displacement_check(user):
+    """Was an IntegrityError (a 500 on the page): the database demanded the no-displacement
+    check of every placement that ended early, also one that never went ahead."""
+    placement = make_placement(user=user, status="proposed")
+    assert not placement.no_displacement_confirmed
+    services.placement_end_early(placement=placement, reason="Gaat niet door", ended_by=user)
+    placement.refresh_from_db()
+    assert placement.status == PlacementStatus.ENDED_EARLY
+
+
+@pytest.mark.parametrize("status", ["proposed", "agreed", "active"])
+def test_ending_early_works_from_every_open_state(user, status):
+    placement = make_placement(user=user, status=status)
+    services.placement_end_early(placement=placement, reason="Stopt", ended_by=user)
+    placement.refresh_from_db()
+    assert placement.status == PlacementStatus.ENDED_EARLY
+
+
+def test_a_started_placement_without_the_check_still_cannot_end_early_in_the_database(user):
+    placement = make_placement(user=user, status="active")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DevelopmentPlacement.objects.filter(pk=placement.pk).update(
+            status="ended_early", no_displacement_confirmed=False
+        )
+
+
+def test_placement_update_before_the_start_may_move_the_end_and_resets_the_original(user):
+    placement = make_placement(user=user, status="proposed")
+    new_end = placement.planned_end_date + datetime.timedelta(days=14)
+    services.placement_update(placement=placement, changed_by=user, planned_end_date=new_end)
+    placement.refresh_from_db()
+    assert placement.planned_end_date == new_end == placement.original_end_date
+
+
+def test_placement_update_after_the_start_refuses_the_end_and_needs_a_reason(user):
+    placement = make_placement(user=user, status="active")
+    assert "begonnen" in refused(
+        services.placement_update,
+        placement=placement,
+        changed_by=user,
+        reason="Fout",
+        planned_end_date=placement.planned_end_date + datetime.timedelta(days=14),
+    )
+    assert refused(
+        services.placement_update, placement=placement, changed_by=user, hours_per_week=8
+    )
+    services.placement_update(
+        placement=placement, changed_by=user, reason="Typfout", hours_per_week=8
+    )
+    placement.refresh_from_db()
+    assert placement.hours_per_week == 8
+
+
+def test_placement_update_keeps_the_duration_limits(user, settings):
+    placement = make_placement(user=user, status="agreed")
+    assert refused(
+        services.placement_update,
+        placement=placement,
+        changed_by=user,
+        planned_end_date=placement.start_date + datetime.timedelta(days=10),
+    )
+
+
+def test_a_finished_placement_is_not_corrected(user):
+    placement = make_placement(user=user, status="completed")
+    assert refused(
+        services.placement_update, placement=placement, changed_by=user, hours_per_week=8
+    )
+
+
+def test_a_job_after_a_completed_placement_is_recorded_and_linked(user):
+    placement = make_placement(user=user, status="completed")
+    job = services.job_outcome_record(
+        jobseeker=placement.jobseeker,
+        employer=placement.employer,
+        placement=placement,
+        contract_type="fixed_term",
+        hours_per_week=24,
+        start_date=TODAY,
+        route="placement",
+        recorded_by=user,
+    )
+    assert job.placement == placement
+    placement.jobseeker.refresh_from_db()
+    assert placement.jobseeker.status == JobSeekerStatus.WORKING

@@ -24,8 +24,17 @@ pytestmark = pytest.mark.django_db
 GUESSED_ID = 424242
 SECRET_MARKERS = ["Metaal Brouwer", "87654321", "Heijmans", "Gerrit", "Lasser Brouwer", "111222333"]
 
-# Pages anybody logged in may open: the home page, the account pages, language, health, docs.
-OPEN_TO_EVERYONE = ("/accounts/", "/i18n/", "/healthz", "/api/schema/", "/api/docs/", "/static/")
+# Pages anybody logged in may open: the home page, the account pages (and one's own API tokens),
+# language, health, docs.
+OPEN_TO_EVERYONE = (
+    "/accounts/",
+    "/profile/",
+    "/i18n/",
+    "/healthz",
+    "/api/schema/",
+    "/api/docs/",
+    "/static/",
+)
 PUBLIC_NAMES = {"home", "v1:me", "portal:invitation", "javascript-catalog", "set_language"}
 
 

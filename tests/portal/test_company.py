@@ -91,13 +91,15 @@ def test_employer_posts_every_kind_of_offer(client, employer_contact_a, company_
             "title": "Aanbod",
             "hours_per_week": "24",
             "places": "1",
-            "competences": "Bakken",
+            "suggested_competences": "Bakken",
         },
     )
     assert response.status_code == 302
     opening = Opening.objects.get(employer=company_a)
     assert opening.kind == kind and opening.created_by == employer_contact_a
-    assert [s.name for s in opening.competences.all()] == ["Bakken"]
+    # The employer's words are suggestions for staff to map, not words of the vocabulary.
+    assert opening.competence_suggestions == ["Bakken"]
+    assert not opening.competences.exists()
 
 
 def test_offer_errors_are_shown_next_to_the_field(client, employer_contact_a, company_a):
@@ -148,7 +150,8 @@ def test_api_offers_are_scoped_and_validated(client, employer_contact_a, opening
         content_type="application/json",
     )
     assert good.status_code == 201, good.content
-    assert good.json()["competence_names"] == ["Geduld"]
+    assert good.json()["competence_names"] == []
+    assert good.json()["suggested_competences"] == ["Geduld"]
     assert Opening.objects.get(pk=good.json()["id"]).employer == opening_a.employer
 
 

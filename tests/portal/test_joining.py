@@ -1,10 +1,12 @@
 """How a portal account gets a company: sign-up, invitation, claim by KvK with approval."""
 
 import datetime
+import re
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -181,18 +183,81 @@ def test_declining_needs_a_reason_and_links_nobody(client, caseworker_heusden, c
     assert "Werkt hier niet" in client.get(reverse("portal:home")).content.decode()
 
 
-@pytest.mark.parametrize(
-    ("kvk", "message"),
-    [("1234", "8 cijfers"), ("99999999", "kennen nog geen bedrijf")],
-)
-def test_claim_with_a_bad_or_unknown_kvk_number_shows_a_dutch_error(client, kvk, message):
+def test_claim_with_a_malformed_kvk_number_shows_a_dutch_error(client):
     newcomer = make_user("nieuw@bedrijf.example.org", Role.EMPLOYER_CONTACT)
     client.force_login(newcomer)
-    response = client.post(reverse("portal:claim"), {"kvk_number": kvk})
+    response = client.post(reverse("portal:claim"), {"kvk_number": "1234"})
     assert response.status_code == 400
-    assert message in response.content.decode()
-    assert f'value="{kvk}"' in response.content.decode()
+    assert "8 cijfers" in response.content.decode()
+    assert 'value="1234"' in response.content.decode()
     assert not CompanyClaim.objects.exists()
+
+
+def _claim_answer(client, kvk: str) -> tuple[int, str, str]:
+    """Status, redirect target and the page the user then reads, without the KvK number itself
+    (which is echoed back in the user's own list of requests)."""
+    response = client.post(reverse("portal:claim"), {"kvk_number": kvk, "job_title": "HR"})
+    page = client.get(reverse("portal:home")).content.decode().replace(kvk, "KVK")
+    page = re.sub(r'("X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+', r"\1", page)
+    return response.status_code, response.get("Location", ""), page
+
+
+def test_a_claim_answers_the_same_for_a_known_and_an_unknown_kvk_number(client, company_a):
+    """Issue 13: a known KvK number redirected, an unknown one answered "We kennen nog geen
+    bedrijf…", so the form told anyone which companies we know. Now both get the same neutral
+    answer, and both leave a request for the back office."""
+    known = make_user("een@bedrijf.example.org", Role.EMPLOYER_CONTACT)
+    unknown = make_user("twee@bedrijf.example.org", Role.EMPLOYER_CONTACT)
+    client.force_login(known)
+    known_answer = _claim_answer(client, company_a.kvk_number)
+    client.force_login(unknown)
+    unknown_answer = _claim_answer(client, "99999999")
+
+    assert known_answer[:2] == unknown_answer[:2] == (302, reverse("portal:home"))
+    assert "we hebben uw verzoek ontvangen" in known_answer[2].lower()
+    assert known_answer[2].replace("een@", "X@") == unknown_answer[2].replace("twee@", "X@")
+    assert company_a.trade_name not in known_answer[2]
+    assert "kennen nog geen" not in unknown_answer[2]
+
+    assert CompanyClaim.objects.get(user=known).employer == company_a
+    request = CompanyClaim.objects.get(user=unknown)
+    assert (request.employer, request.kvk_number, request.status) == (
+        None,
+        "99999999",
+        ClaimStatus.PENDING,
+    )
+
+
+def test_a_request_for_an_unknown_company_waits_for_a_coordinator(
+    client, coordinator, caseworker_heusden, heusden
+):
+    newcomer = make_user("nieuw@bedrijf.example.org", Role.EMPLOYER_CONTACT)
+    claim = services.claim_create(user=newcomer, kvk_number="99999999")
+    # Caseworkers cannot tell whose region it is; the coordinators register the company.
+    client.force_login(caseworker_heusden)
+    assert "99999999" not in client.get(reverse("portal:staff_requests")).content.decode()
+    client.force_login(coordinator)
+    requests = client.get(reverse("portal:staff_requests")).content.decode()
+    assert "99999999" in requests
+    decide = reverse("portal:staff_claim_decide", args=[claim.pk])
+    # Not registered yet: approving says what to do first and links nobody.
+    response = client.post(decide, {"decision": "approve"}, follow=True)
+    assert "registreer" in response.content.decode().lower()
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.PENDING
+    # Once the company is registered, the same request is approved and linked.
+    company = EmployerFactory(kvk_number="99999999", municipality=heusden)
+    client.post(decide, {"decision": "approve"})
+    claim.refresh_from_db()
+    assert (claim.status, claim.employer) == (ClaimStatus.APPROVED, company)
+    assert EmployerContact.objects.filter(user=newcomer, employer=company).exists()
+
+
+def test_asking_twice_for_an_unknown_company_is_refused_as_for_a_known_one():
+    newcomer = make_user("nieuw@bedrijf.example.org", Role.EMPLOYER_CONTACT)
+    services.claim_create(user=newcomer, kvk_number="99999999")
+    with pytest.raises(ValidationError, match="al gevraagd"):
+        services.claim_create(user=newcomer, kvk_number="99999999")
 
 
 def test_asking_twice_for_the_same_company_is_refused(company_a):
@@ -247,3 +312,58 @@ def test_removing_the_link_takes_effect_at_once(client, employer_contact_a, comp
     assert client.get(reverse("portal:company")).status_code == 200
     EmployerContact.objects.filter(user=employer_contact_a).update(user=None)
     assert client.get(reverse("portal:company")).status_code == 302
+
+
+# --- Rate limits (issue 13): claims and invitation acceptance, per account and per address ----
+
+
+def _rates(settings, **rates):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], **rates},
+    }
+
+
+def test_claims_are_limited_per_account_with_a_dutch_answer_that_keeps_the_input(client, settings):
+    _rates(settings, claim_user="2/hour", claim_address="100/hour")
+    newcomer = make_user("nieuw@bedrijf.example.org", Role.EMPLOYER_CONTACT)
+    client.force_login(newcomer)
+    for kvk in ("11111111", "22222222"):
+        assert client.post(reverse("portal:claim"), {"kvk_number": kvk}).status_code == 302
+    refused = client.post(reverse("portal:claim"), {"kvk_number": "33333333", "job_title": "HR"})
+    assert refused.status_code == 429  # before: unlimited
+    html = refused.content.decode()
+    assert "Te veel pogingen" in html
+    assert 'value="33333333"' in html and 'value="HR"' in html
+    assert int(refused["Retry-After"]) > 0
+    assert CompanyClaim.objects.count() == 2
+
+
+def test_claims_are_limited_per_address_across_accounts(client, settings):
+    _rates(settings, claim_user="100/hour", claim_address="2/hour")
+    for n, kvk in enumerate(("11111111", "22222222", "33333333")):
+        client.force_login(make_user(f"n{n}@bedrijf.example.org", Role.EMPLOYER_CONTACT))
+        response = client.post(reverse("portal:claim"), {"kvk_number": kvk})
+    assert response.status_code == 429
+    # Another address is not held up.
+    assert (
+        client.post(reverse("portal:claim"), {"kvk_number": "44444444"}, REMOTE_ADDR="10.0.0.9")
+    ).status_code == 302
+
+
+def test_invitation_acceptance_is_limited_per_account_and_per_address(client, invitation, settings):
+    _rates(settings, invitation_user="2/hour", invitation_address="3/hour")
+    url = reverse("portal:invitation", kwargs={"token": invitation.token})
+    other = make_user("meelezer@elders.example.org", Role.EMPLOYER_CONTACT)
+    client.force_login(other)
+    assert [client.post(url).status_code for _ in range(3)] == [400, 400, 429]
+    # The address has one attempt left: Piet's own acceptance goes through...
+    piet = make_user("piet@bakkerij.example.org", Role.EMPLOYER_CONTACT)
+    client.force_login(piet)
+    assert client.post(url).status_code == 302
+    # ...and then the address is held up for everyone, with the Dutch answer.
+    refused = client.post(url)
+    assert refused.status_code == 429
+    assert "Te veel pogingen" in refused.content.decode()
+    # Looking at an invitation is not limited.
+    assert client.get(url).status_code == 200

@@ -129,3 +129,53 @@ def test_another_companys_placement_is_a_404(client, employer_contact_a, placeme
     ids = [p["id"] for p in client.get("/api/v1/portal/placements/").json()["results"]]
     assert ids == [placement_a.pk]
     assert not CheckIn.objects.exists()
+
+
+def test_supervisor_dates_the_evaluation_within_the_placement_and_corrects_it_for_a_few_days(
+    client, settings, employer_contact_a, employer_contact_b, company_b, placement_a
+):
+    client.force_login(employer_contact_a)
+    url = reverse("portal:placement", args=[placement_a.pk])
+    data = {
+        "action": "evaluation",
+        "evaluation-moment": "midterm",
+        "evaluation-held_on": "2019-05-01",
+        "evaluation-progress": "Werkt zelfstandig aan de inpaklijn.",
+    }
+    early = client.post(url, data)
+    assert early.status_code == 400
+    assert "id_evaluation-held_on_error" in early.content.decode()
+    assert "Werkt zelfstandig aan de inpaklijn." in early.content.decode()
+    today = timezone.localdate().isoformat()
+    assert client.post(url, {**data, "evaluation-held_on": today}).status_code == 302
+    evaluation = Evaluation.objects.get()
+    correct = reverse("portal:evaluation_correct", args=[placement_a.pk, evaluation.pk])
+    assert correct in client.get(url).content.decode()
+    response = client.post(
+        correct,
+        {
+            "evaluation-held_on": today,
+            "evaluation-progress": "Werkt zelfstandig en helpt nieuwe collega's.",
+            "evaluation-rating": "5",
+        },
+    )
+    assert response.status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.rating == 5 and "nieuwe collega's" in evaluation.progress
+    # Another company's contact does not reach it.
+    client.force_login(employer_contact_b)
+    assert client.get(correct).status_code == 404
+    # After the correction period the link is gone and a correction is refused.
+    client.force_login(employer_contact_a)
+    settings.LEAD_TIMES = {**settings.LEAD_TIMES, "evaluation_correctable": 2}
+    Evaluation.objects.filter(pk=evaluation.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    assert correct not in client.get(url).content.decode()
+    late = client.post(
+        correct, {"evaluation-held_on": today, "evaluation-progress": "Te laat gewijzigd."}
+    )
+    assert late.status_code == 400
+    assert "kon tot en met" in late.content.decode()
+    evaluation.refresh_from_db()
+    assert evaluation.progress != "Te laat gewijzigd."

@@ -58,24 +58,29 @@ def expected_figures(as_of: datetime.date) -> dict[tuple[int, datetime.date], di
                 figures[(muni, placement.ended_on)]["placements_completed"] += 1
             if placement.ended_on and placement.status == "ended_early":
                 figures[(muni, placement.ended_on)]["placements_ended_early"] += 1
-    first_job: dict[int, datetime.date] = {}
-    for job in JobOutcome.objects.all():
+    first_job: dict[int, JobOutcome] = {}
+    for job in JobOutcome.objects.prefetch_related("checks").order_by("pk"):
         person = people[job.jobseeker_id]
         figures[(person.municipality_id, job.start_date)][f"jobs_{job.route}"] += 1
-        if job.jobseeker_id not in first_job or job.start_date < first_job[job.jobseeker_id]:
-            first_job[job.jobseeker_id] = job.start_date
-    for person_id, day in first_job.items():
+        mine = first_job.get(job.jobseeker_id)
+        if mine is None or job.start_date < mine.start_date:
+            first_job[job.jobseeker_id] = job
+    for person_id, job in first_job.items():
+        day = job.start_date
         person = people[person_id]
         if person.benefit_type == "none":
             continue
         counter = figures[(person.municipality_id, day)]
         counter["outflow"] += 1
         counter["days_to_work_total"] += max((day - local(person.created_at)).days, 0)
-        working = person.status in ("working", "left")
+        answers = {check.months: check.still_working for check in job.checks.all()}
         for months in (6, 12):
-            if add_months(day, months) <= as_of:
+            mark = add_months(day, months)
+            if mark <= as_of:
                 counter[f"retention_{months}m_due"] += 1
-                counter[f"retention_{months}m_working"] += working
+                ended = job.end_date is not None and job.end_date < mark
+                counter[f"retention_{months}m_answered"] += months in answers or ended
+                counter[f"retention_{months}m_working"] += answers.get(months) is True
     pairings = {}
     for pairing in BuddyPairing.objects.all():
         pairings[pairing.pk] = pairing

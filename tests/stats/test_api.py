@@ -20,16 +20,20 @@ def test_the_address_is_stable():
     assert reverse("v1:stats-list") == URL
 
 
-def test_alderman_gets_their_municipality_and_the_region(client, alderman, figures):
+def test_alderman_gets_their_municipality_the_others_and_the_region(client, alderman, figures):
     client.force_login(alderman)
     response = client.get(URL, {"start": "2024-01", "end": "2026-06", "area": "GM0797"})
     assert response.status_code == 200
     data = response.json()
     assert data["area_name"] == "Heusden"
-    assert [m["name"] for m in data["municipalities"]] == ["Heusden"]
+    # DESIGN.md section 4: the other municipalities of the region too, protected.
+    names = [m["name"] for m in data["municipalities"]]
+    assert names == ["Heusden", "Loon op Zand", "Waalwijk"]
+    assert data["exact"] is False
     assert "jobs_since_start" in data["headlines"]
     assert len(data["months"]) == 30
-    assert client.get(URL, {"area": "GM0867"}).status_code == 404
+    assert client.get(URL, {"area": "GM0867"}).status_code == 200
+    assert client.get(URL, {"area": "GM9999"}).status_code == 404
 
 
 def test_api_gives_an_alderman_figures_through_disclosure_control(client, alderman, figures):

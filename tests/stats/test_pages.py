@@ -54,18 +54,35 @@ def test_anonymous_is_sent_to_log_in(client, figures):
     assert client.get(reverse("dashboard:export", kwargs={"fmt": "xlsx"})).status_code == 302
 
 
-def test_alderman_sees_their_municipality_and_the_region_but_no_other(client, alderman, figures):
+def test_alderman_compares_their_municipality_with_the_others_of_the_region(
+    client, alderman, figures
+):
+    # DESIGN.md section 4: their municipality, the other municipalities of the region and the
+    # region, all through disclosure control; their own first and marked.
     response = get(client, alderman, params={**PERIOD, "area": "GM0797"})
     assert response.status_code == 200
-    comparison = response.context["report"].comparison
-    assert [name for name, _cells in comparison] == ["Heusden", "Regio (alle gemeenten)"]
-    assert "Waalwijk" not in response.text
-    # Asking for another municipality, as a guessed address, is a miss.
+    report = response.context["report"]
+    assert [name for name, _cells in report.comparison] == [
+        "Heusden",
+        "Loon op Zand",
+        "Waalwijk",
+        "Regio (alle gemeenten)",
+    ]
+    assert report.comparison_own == frozenset({"Heusden"})
+    cells = [v for _name, row in report.comparison for v in row.values()]
+    assert not [v for v in cells if isinstance(v, int) and v % 5]
+    header = re.search(r'<table[^>]*id="comparison-table".*?</thead>', response.text, re.S)[0]
+    assert "(eigen gemeente)" in header and "Waalwijk" in header
+    # Another municipality of the region may be chosen too, protected like their own.
     other = get(client, alderman, params={**PERIOD, "area": "GM0867"})
-    assert other.status_code == 404
+    assert other.status_code == 200
+    assert other.context["report"].exact is False
+    assert other.context["report"].area_name == "Waalwijk"
+    # A municipality that does not exist is a miss.
+    assert get(client, alderman, params={**PERIOD, "area": "GM9999"}).status_code == 404
     assert (
         get(
-            client, alderman, "dashboard:export", {"area": "GM0867"}, kwargs={"fmt": "csv"}
+            client, alderman, "dashboard:export", {"area": "GM9999"}, kwargs={"fmt": "csv"}
         ).status_code
         == 404
     )
@@ -220,7 +237,7 @@ def test_pdf_report_of_the_period(client, alderman, figures):
     assert "Baanbrekers: cijfers voor Regio (alle gemeenten)" in text
     assert "Heusden" in text  # their own municipality in the comparison
     assert "Van bezoek naar betaald werk" in text
-    assert "Waalwijk" not in text
+    assert "Waalwijk" in text  # and the others of the region (DESIGN.md section 4)
 
 
 def test_printable_report(client, alderman, figures):

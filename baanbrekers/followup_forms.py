@@ -1,0 +1,91 @@
+"""The to-do list's filter form and the coordinators' bulk reassignment (baanbrekers.views)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .followups import (
+    FOLLOWUP_SORTS,
+    FollowUpFilter,
+    followup_kind_choices,
+    followup_kinds,
+    followup_owners,
+)
+
+SORT_CHOICES = [
+    ("due", _("Due date, oldest first")),
+    ("-due", _("Due date, newest first")),
+    ("kind", _("Kind")),
+    ("person", _("Person")),
+    ("owner", _("Owner")),
+]
+assert {key.lstrip("-") for key, _l in SORT_CHOICES} <= set(FOLLOWUP_SORTS)
+
+
+def _owner_label(user) -> str:
+    return user.get_full_name() or user.email
+
+
+class FollowUpFilterForm(forms.Form):
+    """GET parameters of /followups/: works without JavaScript; bad values fall back to
+    the defaults rather than an error (a filter never loses the list)."""
+
+    show = forms.CharField(required=False, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    person = forms.CharField(
+        label=_("Person"), required=False, max_length=100, help_text=_("Part of the name.")
+    )
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All kinds")), *followup_kind_choices()]
+        if user.is_coordinator:
+            self.fields["owner"].choices = [
+                ("", _("Everyone")),
+                ("none", _("Nobody (no owner)")),
+                *((str(u.pk), _owner_label(u)) for u in followup_owners()),
+            ]
+        else:
+            del self.fields["owner"]
+
+    def spec(self) -> tuple[FollowUpFilter, str]:
+        """The filter and the sort key; invalid input is dropped field by field."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        # Any registered kinds (a link may name one of several that read the same).
+        known = followup_kinds()
+        kind = ",".join(k for k in (self.data.get("kind") or "").split(",") if k in known)
+        spec = FollowUpFilter(
+            show=(self.data.get("show") or "mine"),
+            kinds=tuple(k for k in kind.split(",") if k),
+            person=data.get("person") or "",
+            owner=data.get("owner") or "",
+            overdue_only=bool(data.get("overdue")),
+        )
+        return spec, data.get("sort") or "due"
+
+
+class FollowUpAssignForm(forms.Form):
+    """Coordinators: the chosen rows go to one new owner."""
+
+    followups = forms.TypedMultipleChoiceField(
+        label=_("Follow-ups"),
+        coerce=int,
+        error_messages={"required": _("Tick at least one follow-up.")},
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("New owner"),
+        queryset=None,
+        empty_label=_("Choose a colleague"),
+        error_messages={"required": _("Choose who takes these follow-ups over.")},
+    )
+
+    def __init__(self, *args, ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["followups"].choices = [(str(pk), str(pk)) for pk in ids]
+        self.fields["assignee"].queryset = followup_owners()
+        self.fields["assignee"].label_from_instance = _owner_label

@@ -1,0 +1,298 @@
+"""The pipeline's part of the job seeker's and the employer's file: proposals and answers,
+placements with check-ins and evaluations, buddy pairs with meetings and introductions, jobs
+and their checks, and the next steps (propose, start a buddy pairing, record a job).
+Registered in PlacementsConfig.ready().
+
+Everything comes through the models' ``visible_to(user)``; each function runs a fixed number of
+queries (select_related / prefetch_related), however many records a person or company has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import Prefetch
+from django.urls import NoReverseMatch, reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from baanbrekers.models import User
+from baanbrekers.timeline import FileAction, FileEntry
+from employers.models import Employer, OpeningStatus
+from jobseekers.models import JobSeeker
+
+from .access import matchable_openings, may_work_in_pipeline
+from .models import (
+    BuddyPairing,
+    BuddyStatus,
+    CheckIn,
+    DevelopmentPlacement,
+    JobOutcome,
+    Proposal,
+    ProposalAnswer,
+)
+
+OPENINGS_ON_EMPLOYER_FILE = 5
+
+
+def _job_url(job: JobOutcome) -> str:
+    try:
+        return job.get_absolute_url()
+    except (AttributeError, NoReverseMatch):
+        return reverse("placements:job_list")
+
+
+# --- Entries shared by both files ----------------------------------------------------------------
+def _proposal_entries(proposals, *, name_of) -> Iterator[FileEntry]:
+    for proposal in proposals:
+        url = reverse("placements:proposal_detail", args=[proposal.pk])
+        yield FileEntry(
+            at=proposal.proposed_at,
+            kind="proposal",
+            title=_("Proposed for %(opening)s") % {"opening": name_of(proposal)},
+            url=url,
+            text=proposal.motivation,
+            author=str(proposal.proposed_by) if proposal.proposed_by else "",
+            state=proposal.get_answer_display(),
+        )
+        if proposal.answer != ProposalAnswer.PENDING and proposal.answered_at:
+            yield FileEntry(
+                at=proposal.answered_at,
+                kind="answer",
+                title=_("Answer to the proposal: %(answer)s")
+                % {"answer": proposal.get_answer_display()},
+                url=url,
+                text=proposal.answer_reason,
+            )
+        if proposal.introduction_agreed and proposal.introduction_agreed_at:
+            yield FileEntry(
+                at=proposal.introduction_agreed_at,
+                kind="answer",
+                title=_("Introduction agreed"),
+                url=url,
+            )
+
+
+def _placement_entries(placements, *, name_of) -> Iterator[FileEntry]:
+    for placement in placements:
+        url = reverse("placements:placement_detail", args=[placement.pk])
+        yield FileEntry(
+            at=placement.start_date,
+            kind="placement",
+            title=_("Development placement %(where)s") % {"where": name_of(placement)},
+            url=url,
+            text=_("%(start)s to %(end)s, %(hours)s hours a week")
+            % {
+                "start": date_format(placement.start_date, "j F Y"),
+                "end": date_format(placement.planned_end_date, "j F Y"),
+                "hours": placement.hours_per_week,
+            },
+            state=placement.get_status_display(),
+        )
+        if placement.ended_on:
+            yield FileEntry(
+                at=placement.ended_on,
+                kind="placement",
+                title=_("Placement ended: %(outcome)s")
+                % {"outcome": placement.get_outcome_display() or "—"},
+                url=url,
+                text=placement.end_reason,
+            )
+        for checkin in placement.checkins.all():
+            yield FileEntry(
+                at=checkin.held_on,
+                kind="checkin",
+                title=_("Check-in on the placement"),
+                url=url,
+                text=checkin.notes,
+                author=str(checkin.author) if checkin.author else "",
+            )
+        for evaluation in placement.evaluations.all():
+            yield FileEntry(
+                at=evaluation.held_on,
+                kind="evaluation",
+                title=_("Evaluation (%(moment)s, %(by)s)")
+                % {
+                    "moment": evaluation.get_moment_display().lower(),
+                    "by": evaluation.get_evaluator_display().lower(),
+                },
+                url=url,
+                text=evaluation.progress,
+            )
+
+
+def _job_entries(jobs, *, name_of) -> Iterator[FileEntry]:
+    for job in jobs:
+        url = _job_url(job)
+        yield FileEntry(
+            at=job.start_date,
+            kind="job",
+            title=_("Paid work %(where)s") % {"where": name_of(job)},
+            url=url,
+            text=_("%(contract)s, %(hours)s hours a week")
+            % {"contract": job.get_contract_type_display(), "hours": job.hours_per_week},
+            state=job.get_route_display(),
+        )
+        if getattr(job, "end_date", None):
+            yield FileEntry(at=job.end_date, kind="job", title=_("Job ended"), url=url)
+        for check in job.checks.all():
+            yield FileEntry(
+                at=check.checked_on,
+                kind="jobcheck",
+                title=_("Still working after %(months)s months?") % {"months": check.months},
+                url=url,
+                state=_("yes") if check.still_working else _("no"),
+                text=check.get_source_display(),
+            )
+
+
+def _placements_qs(user: User):
+    return DevelopmentPlacement.objects.visible_to(user).prefetch_related(
+        Prefetch("checkins", queryset=CheckIn.objects.select_related("author")),
+        "evaluations",
+    )
+
+
+def _jobs_qs(user: User):
+    return JobOutcome.objects.visible_to(user).prefetch_related("checks")
+
+
+# --- The job seeker's file -----------------------------------------------------------------------
+def jobseeker_entries(jobseeker: JobSeeker, user: User) -> Iterator[FileEntry]:
+    proposals = (
+        Proposal.objects.visible_to(user)
+        .filter(jobseeker=jobseeker)
+        .select_related("opening__employer", "proposed_by")
+    )
+    yield from _proposal_entries(
+        proposals,
+        name_of=lambda p: (
+            _("%(opening)s at %(employer)s")
+            % {"opening": p.opening.title, "employer": p.opening.employer}
+        ),
+    )
+    placements = _placements_qs(user).filter(jobseeker=jobseeker).select_related("employer")
+    yield from _placement_entries(
+        placements, name_of=lambda p: _("at %(employer)s") % {"employer": p.employer}
+    )
+    jobs = _jobs_qs(user).filter(jobseeker=jobseeker).select_related("employer")
+    yield from _job_entries(
+        jobs, name_of=lambda j: _("at %(employer)s") % {"employer": j.employer_display}
+    )
+    pairings = (
+        BuddyPairing.objects.visible_to(user)
+        .filter(jobseeker=jobseeker)
+        .prefetch_related("meetings", "introductions")
+    )
+    for pairing in pairings:
+        url = reverse("placements:buddy_detail", args=[pairing.pk])
+        yield FileEntry(
+            at=pairing.start_date,
+            kind="buddy",
+            title=_("Buddy pairing with %(buddy)s") % {"buddy": pairing.buddy_name},
+            url=url,
+            text=pairing.goals,
+            state=pairing.get_status_display(),
+        )
+        for meeting in pairing.meetings.all():
+            yield FileEntry(
+                at=meeting.held_on,
+                kind="meeting",
+                title=_("Buddy meeting (%(kind)s)") % {"kind": meeting.get_kind_display().lower()},
+                url=url,
+                text=meeting.notes,
+            )
+        for intro in pairing.introductions.all():
+            yield FileEntry(
+                at=intro.introduced_on,
+                kind="introduction",
+                title=_("Introduced to %(person)s (%(company)s)")
+                % {"person": intro.person_name, "company": intro.company_name},
+                url=url,
+                text=intro.notes,
+                state=intro.get_outcome_display(),
+            )
+
+
+def jobseeker_actions(jobseeker: JobSeeker, user: User) -> Iterator[FileAction]:
+    if not may_work_in_pipeline(user):
+        return
+    yield FileAction(
+        key="propose",
+        label=_("Propose to an opening"),
+        url=reverse("placements:jobseeker_propose", args=[jobseeker.pk]),
+        order=10,
+        primary=True,
+    )
+    yield FileAction(
+        key="matches",
+        label=_("Matching openings and companies"),
+        url=reverse("placements:jobseeker_matches", args=[jobseeker.pk]),
+        order=15,
+    )
+    active_buddy = (
+        BuddyPairing.objects.filter(jobseeker=jobseeker).exclude(status=BuddyStatus.ENDED).exists()
+    )
+    if not active_buddy:
+        yield FileAction(
+            key="buddy",
+            label=_("Start a buddy pairing"),
+            url=reverse("placements:buddy_create", args=[jobseeker.pk]),
+            order=30,
+        )
+    yield FileAction(
+        key="job",
+        label=_("Record a job"),
+        url=reverse("placements:job_create", args=[jobseeker.pk]),
+        order=40,
+    )
+
+
+# --- The employer's file -------------------------------------------------------------------------
+def employer_entries(employer: Employer, user: User) -> Iterator[FileEntry]:
+    from employers.timeline import open_followups
+
+    proposals = (
+        Proposal.objects.visible_to(user)
+        .filter(opening__employer=employer)
+        .select_related("opening", "jobseeker", "proposed_by")
+    )
+    yield from _proposal_entries(
+        proposals,
+        name_of=lambda p: (
+            _("%(opening)s: %(name)s") % {"opening": p.opening.title, "name": p.jobseeker}
+        ),
+    )
+    placements = list(_placements_qs(user).filter(employer=employer).select_related("jobseeker"))
+    yield from _placement_entries(
+        placements, name_of=lambda p: _("of %(name)s") % {"name": p.jobseeker}
+    )
+    jobs = _jobs_qs(user).filter(employer=employer).select_related("jobseeker", "employer")
+    yield from _job_entries(jobs, name_of=lambda j: _("for %(name)s") % {"name": j.jobseeker})
+    # The reminders about its placements (mid-term, end) belong on the company's file too.
+    yield from open_followups(placements)
+
+
+def employer_actions(employer: Employer, user: User) -> Iterator[FileAction]:
+    if not may_work_in_pipeline(user):
+        return
+    openings = (
+        matchable_openings(user)
+        .filter(employer=employer, status=OpeningStatus.OPEN)
+        .order_by("title")[:OPENINGS_ON_EMPLOYER_FILE]
+    )
+    for opening in openings:
+        yield FileAction(
+            key=f"candidates-{opening.pk}",
+            label=_("Find candidates for %(opening)s") % {"opening": opening.title},
+            url=reverse("placements:opening_matches", args=[opening.pk]),
+            order=10,
+        )
+
+
+def register() -> None:
+    from employers.timeline import employer_file
+    from jobseekers.timeline import jobseeker_file
+
+    jobseeker_file.register(entries=jobseeker_entries, actions=jobseeker_actions)
+    employer_file.register(entries=employer_entries, actions=employer_actions)
