@@ -15,6 +15,7 @@ from tests.jobseekers.factories import JobSeekerFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
@@ -82,17 +83,24 @@ def test_employer_answers_a_proposal_on_a_phone(
     assert proposal.answer == ProposalAnswer.NOT_NOW
     assert proposal.answer_reason == "We nemen pas na de zomer weer mensen aan."
 
-    # The other portal pages pass the same check on a phone.
-    for path in (
-        "/portal/company/",
-        "/portal/offers/",
-        "/portal/offers/new/",
-        "/portal/placements/",
-        "/portal/visits/",
-        "/portal/impact/",
-        "/portal/tip/",
-    ):
-        page.goto(f"{live_server.url}{path}")
-        expect(page.get_by_role("heading", level=1)).to_be_visible()
-        assert_accessible(page, axe)
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+    # Every portal page passes the same check, on a phone and on a desktop.
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        for path in (
+            "/portal/",
+            "/portal/company/",
+            "/portal/offers/",
+            "/portal/offers/new/",
+            "/portal/candidates/",
+            "/portal/placements/",
+            "/portal/jobs/",
+            "/portal/visits/",
+            "/portal/impact/",
+            "/portal/tip/",
+            "/portal/this-page-does-not-exist/",
+        ):
+            page.goto(f"{live_server.url}{path}")
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            assert_accessible(page, axe)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= viewport["width"], (path, viewport)
