@@ -56,6 +56,11 @@ def job_outcome_record(
     if placement is not None:
         # During the placement or any time after it finished (the transitions table).
         transition_check(placement, "record_job", recorded_by)
+        if placement.jobs.exists():
+            # The page hides the button once a job is recorded; a second post must not double it.
+            raise ValidationError(
+                {"placement": _("Paid work after this placement has already been recorded.")}
+            )
     with transaction.atomic():
         locked = JobSeeker.objects.select_for_update().get(pk=jobseeker.pk)
         job = create_validated(
