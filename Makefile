@@ -8,8 +8,8 @@ PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
 	  if $$p -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] <= (3, 12)))' 2>/dev/null; then echo $$p; break; fi; done)
 PIP_FLAGS ?= --quiet --disable-pip-version-check
 PYTEST_ARGS ?=
-# Without DJANGO_SETTINGS_MODULE the entry points run on production settings unless DEBUG is on
-# (baanbrekers.settings.entrypoint), so every target names the settings it needs.
+# Without DJANGO_SETTINGS_MODULE the entry points run on the dev settings unless DEBUG is off
+# (then production; baanbrekers.settings.entrypoint). Every target names the settings it needs.
 DEV_SETTINGS := DEBUG=$${DEBUG:-true} DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-baanbrekers.settings.dev}
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=baanbrekers.settings.test
 

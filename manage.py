@@ -5,8 +5,8 @@ import sys
 def main():
     from django.core.exceptions import ImproperlyConfigured
 
-    # No DJANGO_SETTINGS_MODULE means production settings unless DEBUG is on (`make run`,
-    # `make test` and the Makefile's checks set what they need); see baanbrekers.settings.entrypoint.
+    # No DJANGO_SETTINGS_MODULE means the development settings, unless DEBUG is off: then the
+    # production settings; dev with DEBUG off is refused. See baanbrekers.settings.entrypoint.
     try:
         # Importing the package loads the Celery app, which makes the same choice.
         from baanbrekers.settings.entrypoint import settings_module_select

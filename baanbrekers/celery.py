@@ -5,7 +5,7 @@ from celery import Celery
 from baanbrekers.settings.entrypoint import settings_module_select
 
 # Before the app is made: Celery's Django fixup reads DJANGO_SETTINGS_MODULE in the constructor.
-# Production settings unless DEBUG is on or the environment names a module (tests, the build).
+# The module the environment names; else dev, or production when DEBUG is off (entrypoint).
 settings_module_select()
 
 app = Celery("baanbrekers")

@@ -1,9 +1,11 @@
 """Which settings module an entry point (manage.py, the WSGI app, the Celery app) runs on.
 
-Without DJANGO_SETTINGS_MODULE the platform runs on production settings, which refuse to start
-without real secrets; the development settings (whose keys are published in this repository) are
-chosen only when the environment turns DEBUG on, as `make run` does. The development settings
-with DEBUG off are refused outright: that is a server running on published keys. The build
+Without DJANGO_SETTINGS_MODULE a checkout runs on the development settings, so that
+`python manage.py makemigrations` and the like work on a laptop as in any Django project, unless
+the environment turns DEBUG off: a process told DEBUG is off runs on production settings, which
+refuse to start without real secrets. The development settings with DEBUG off are refused
+outright: that is a server running on published keys. Servers name their module (the Dockerfile
+and docker-compose.yml set DJANGO_SETTINGS_MODULE to the production settings). The build
 settings (no secrets, no database) serve only the image build's collectstatic and compilemessages.
 This module imports nothing of the settings themselves, so it runs before they load.
 """
@@ -41,7 +43,7 @@ def settings_module_select(
     """
     environ = os.environ if environ is None else environ
     debug = _debug(environ)
-    module = environ.get("DJANGO_SETTINGS_MODULE") or (DEV if debug else PRODUCTION)
+    module = environ.get("DJANGO_SETTINGS_MODULE") or (PRODUCTION if debug is False else DEV)
     if module == DEV and debug is False:
         raise ImproperlyConfigured(
             "The development settings (baanbrekers.settings.dev) hold published keys and must "

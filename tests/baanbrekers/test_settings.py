@@ -193,7 +193,8 @@ def test_make_run_links_to_the_address_it_serves_on(address, expected):
 @pytest.mark.parametrize(
     ("environ", "command", "expected"),
     [
-        ({}, "migrate", "baanbrekers.settings.production"),
+        ({}, "makemigrations", "baanbrekers.settings.dev"),
+        ({"DEBUG": "false"}, "migrate", "baanbrekers.settings.production"),
         ({"DEBUG": "false"}, "runserver", "baanbrekers.settings.production"),
         ({"DEBUG": "true"}, "runserver", "baanbrekers.settings.dev"),
         (
@@ -218,7 +219,7 @@ def test_make_run_links_to_the_address_it_serves_on(address, expected):
         ),
     ],
 )
-def test_entry_points_default_to_production_settings(environ, command, expected):
+def test_entry_points_choose_dev_only_while_debug_is_not_off(environ, command, expected):
     from baanbrekers.settings.entrypoint import settings_module_select
 
     environ = dict(environ)
@@ -244,9 +245,12 @@ def test_entry_points_refuse_unsafe_settings(environ, command):
         settings_module_select(command=command, environ=dict(environ))
 
 
-def test_manage_py_without_settings_runs_production_not_the_published_dev_keys():
-    # Before: dev settings (DEBUG on, published keys). Now: production, which wants real secrets.
+def test_manage_py_with_debug_off_runs_production_not_the_published_dev_keys():
+    # A checkout without settings is a laptop: the dev settings, as `manage.py makemigrations`
+    # expects. Told DEBUG is off, it is a server: production, which wants real secrets.
     result = run_command([sys.executable, "manage.py", "check"])
+    assert result.returncode == 0, result.stderr
+    result = run_command([sys.executable, "manage.py", "check"], DEBUG="false")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
     result = run_command([sys.executable, "manage.py", "check", "--deploy"], **production_env())
@@ -275,13 +279,14 @@ def test_wsgi_and_celery_refuse_dev_settings_with_debug_off(module):
     assert "published keys" in result.stderr
 
 
-def test_celery_app_without_settings_runs_production():
+def test_celery_app_with_debug_off_runs_production():
     result = run_command(
         [
             sys.executable,
             "-c",
             "import os, baanbrekers.celery; print(os.environ['DJANGO_SETTINGS_MODULE'])",
-        ]
+        ],
+        DEBUG="false",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "baanbrekers.settings.production"
