@@ -5,13 +5,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DJANGO_SETTINGS_MODULE=baanbrekers.settings.production
+    DJANGO_SETTINGS_MODULE=baanbrekers.settings.production \
+    XDG_CACHE_HOME=/tmp/.cache
 
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext \
        libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --create-home --home-dir /app baanbrekers
+    && groupadd --system --gid 10001 baanbrekers \
+    && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /app baanbrekers
 
 WORKDIR /app
 COPY . .
@@ -24,6 +26,11 @@ RUN DJANGO_SETTINGS_MODULE=baanbrekers.settings.build python manage.py collectst
     && DJANGO_SETTINGS_MODULE=baanbrekers.settings.build \
        python manage.py compilemessages --ignore '*/site-packages/*' >/dev/null
 
-USER baanbrekers
+# A fixed numeric user (Kubernetes' runAsNonRoot checks it; the manifests run as 10001). The code
+# stays root's: the running app writes nowhere but /tmp (XDG_CACHE_HOME for the PDF fonts), so
+# the root file system can be read-only.
+USER 10001:10001
 EXPOSE 8000
-CMD ["gunicorn", "baanbrekers.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn's flags live in deploy/gunicorn.conf.py: /dev/shm for the worker heartbeats, no control
+# socket, the access log as JSON lines.
+CMD ["gunicorn", "--config", "deploy/gunicorn.conf.py", "baanbrekers.wsgi:application"]

@@ -13,11 +13,12 @@ PYTEST_ARGS ?=
 DEV_SETTINGS := DEBUG=$${DEBUG:-true} DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-baanbrekers.settings.dev}
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=baanbrekers.settings.test
 
-.PHONY: help run test lint fmt migrations-check migrations-lint security-check image-check check-deploy compose-check schema-check messages messages-check frontend ci clean
+.PHONY: help run test bench lint fmt migrations-check migrations-lint security-check image-check check-deploy compose-check k8s-check schema-check messages messages-check frontend ci clean
 
 help:
 	@echo "make run               platform with demo data on http://127.0.0.1:8000 (embedded PostgreSQL and Redis unless DATABASE_URL/REDIS_URL are set)"
 	@echo "make test              the whole test suite on real PostgreSQL and Redis"
+	@echo "make bench SIZE=region the benchmark suite under gunicorn with production settings (docs/performance.md)"
 	@echo "make lint / fmt        ruff check and the layer contracts (import-linter) / ruff format"
 	@echo "make migrations-check  fail when a model change has no migration"
 	@echo "make migrations-lint   fail when a migration newer than the baseline is backward incompatible"
@@ -25,6 +26,7 @@ help:
 	@echo "make image-check       the Dockerfile's Python build steps in a fresh virtual environment, without secrets"
 	@echo "make check-deploy      Django's deployment checks with production settings"
 	@echo "make compose-check     validate docker-compose.yml"
+	@echo "make k8s-check         render the Kubernetes manifests, validate them against the schemas, check our policy"
 	@echo "make schema-check      the OpenAPI schema generates without warnings and validates"
 	@echo "make messages          update and compile the Dutch translations"
 	@echo "make messages-check    fail on an untranslated or fuzzy entry in any Dutch catalogue"
@@ -48,6 +50,17 @@ run: $(VENV)/.run-deps
 
 test: $(VENV)/.test-deps
 	$(TEST_SETTINGS) $(BIN)/python -m baanbrekers.embedded exec -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The benchmark suite (bench/, docs/performance.md): fills <database>_bench_$(SIZE) once, runs
+# the app under gunicorn with production settings and prints a table (JSON in bench/results/).
+SIZE ?= region
+BENCH_ARGS ?=
+$(VENV)/.bench-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install $(PIP_FLAGS) -e ".[embedded,test,bench]"
+	@touch $@
+
+bench: $(VENV)/.bench-deps
+	$(BIN)/python -m baanbrekers.embedded exec -- $(BIN)/python -m bench run --size $(SIZE) $(BENCH_ARGS)
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .
@@ -94,9 +107,14 @@ compose-check:
 	SECRET_KEY=$${SECRET_KEY:-validation-only} FIELD_ENCRYPTION_KEYS=validation-only BLIND_INDEX_KEY=validation-only \
 	SITE_URL=$${SITE_URL:-https://localhost} docker-compose -f docker-compose.yml config --quiet
 
+# deploy/kubernetes: every Kustomize target rendered (kubectl kustomize, or the script's own
+# renderer where kubectl is missing), validated for one Kubernetes version, held to our policy.
+k8s-check: $(VENV)/.test-deps
+	$(BIN)/python scripts/k8s_check.py
+
 # Each app keeps its own translations in <app>/locale; the project's (baanbrekers/ and templates/)
 # live in locale/.
-APPS_WITH_LOCALE := employers jobseekers visits placements stats portal matching
+APPS_WITH_LOCALE := employers jobseekers visits placements stats portal matching imports
 messages: $(VENV)/.test-deps
 	$(DEV_SETTINGS) $(BIN)/python manage.py makemessages -l nl --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' \
 	  --ignore 'static/*' --ignore 'staticfiles/*' --ignore 'tests/*' $(foreach a,$(APPS_WITH_LOCALE),--ignore '$(a)/*')

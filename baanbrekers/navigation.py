@@ -33,6 +33,8 @@ NAV_ITEMS = [
     NavItem(_("My company"), "portal:home", frozenset({Role.EMPLOYER_CONTACT})),
     # Claims to join a company wait here for a caseworker's approval; invitations are sent here.
     NavItem(_("Portal requests"), "portal:staff_requests", BACK_OFFICE),
+    # Bringing employers and job seekers in from a spreadsheet, and taking them out (issue 16).
+    NavItem(_("Import"), "imports:index", frozenset({Role.COORDINATOR})),
     NavItem(_("Management"), "admin:index", frozenset({Role.COORDINATOR})),
 ]
 

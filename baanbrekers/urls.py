@@ -5,12 +5,16 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import health, views
+from . import health, metrics, views
 from .api import token_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    # For orchestrators and Prometheus (also answered early by health.ProbeMiddleware).
+    path("livez", health.livez, name="livez"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("followups/", views.followup_list, name="followups"),
     path("followups/<int:pk>/done/", views.followup_done, name="followup-done"),
     path("followups/<int:pk>/retry/", views.followup_retry, name="followup-retry"),
@@ -31,6 +35,7 @@ urlpatterns = [
     path("placements/", include("placements.urls")),
     path("dashboard/", include("stats.urls")),
     path("portal/", include("portal.urls")),
+    path("imports/", include("imports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("baanbrekers.api.urls", "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),

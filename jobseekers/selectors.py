@@ -6,7 +6,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
@@ -86,34 +87,53 @@ def _ids_with_skill_or_interest(skill_ids: QuerySet) -> QuerySet:
     return skills.values("jobseeker_id").union(interests.values("jobseeker_id"))
 
 
+# Trigram indexes answer "contains" only for words of at least three letters.
+TRIGRAM_MIN_LENGTH = 3
+
+
 def _search(qs: QuerySet[JobSeeker], text: str) -> QuerySet[JobSeeker]:
-    """Free text: a postcode (prefix), or words that each match a name, skill or interest."""
+    """Free text: a postcode (prefix), or words that each match a name, skill or interest.
+
+    ``qs`` holds only the rows the user may see, and every part of the search is built from
+    it, so a caseworker's search reads their own municipalities, not the country."""
     match = _POSTCODE_PREFIX.match(text)
     if match:
         digits, letters = match.groups()
         prefix = f"{digits} {letters.upper()}" if letters else digits
         return qs.filter(postcode__startswith=prefix)
+    scope = qs.order_by()
     for word in text.split()[:5]:
-        # Names through the trigram indexes, skills and interests through the vocabulary.
-        by_name = (
-            JobSeeker.objects.order_by()
-            .filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-            .values("pk")
-        )
-        by_skill = _ids_with_skill_or_interest(_skill_ids_matching(word, exact=False))
-        qs = qs.filter(pk__in=by_name.union(by_skill))
+        names = Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        if len(word) < TRIGRAM_MIN_LENGTH:
+            # No index helps: test each of the user's rows, so that a page in name order stops
+            # after its rows instead of building every match in the country. The few words of
+            # the vocabulary that match are looked up once and tested per row through the
+            # (jobseeker_id, skill_id) indexes of the two M2M tables.
+            words = list(_skill_ids_matching(word, exact=False).values_list("pk", flat=True))
+            qs = qs.filter(
+                names
+                | Exists(
+                    JobSeeker.skills.through.objects.filter(
+                        jobseeker_id=OuterRef("pk"), skill_id__in=words
+                    )
+                )
+                | Exists(
+                    JobSeeker.interests.through.objects.filter(
+                        jobseeker_id=OuterRef("pk"), skill_id__in=words
+                    )
+                )
+            )
+        else:
+            # Names through the trigram indexes, skills and interests through the vocabulary.
+            by_name = scope.filter(names).values("pk")
+            by_skill = _ids_with_skill_or_interest(_skill_ids_matching(word, exact=False))
+            qs = qs.filter(pk__in=by_name.union(by_skill))
     return qs
 
 
-def jobseeker_list(
-    *, user: User, filters: JobSeekerFilters, sort: str = ""
-) -> tuple[QuerySet, str]:
-    """The job seekers this user may see, searched, filtered and sorted, ready to paginate.
-
-    Related rows the list shows are joined or prefetched, so a page costs the same few queries
-    whatever its size. Returns the queryset and the sort key actually applied.
-    """
-    qs = JobSeeker.objects.visible_to(user).select_related("municipality", "caseworker")
+def _searched(*, user: User, filters: JobSeekerFilters) -> QuerySet[JobSeeker]:
+    """The job seekers this user may see, searched and filtered (not sorted)."""
+    qs = JobSeeker.objects.visible_to(user)
     if filters.q:
         qs = _search(qs, filters.q)
     if filters.municipality:
@@ -128,11 +148,79 @@ def jobseeker_list(
         qs = qs.filter(
             pk__in=_ids_with_skill_or_interest(_skill_ids_matching(filters.skill, exact=True))
         )
-    qs = qs.prefetch_related(
-        Prefetch("skills", queryset=Skill.objects.only("id", "name")),
-        Prefetch("interests", queryset=Skill.objects.only("id", "name")),
+    return qs
+
+
+def jobseeker_list(
+    *, user: User, filters: JobSeekerFilters, sort: str = ""
+) -> tuple[QuerySet, str]:
+    """The job seekers this user may see, searched, filtered and sorted, ready to paginate.
+
+    Related rows the list shows are joined or prefetched, so a page costs the same few queries
+    whatever its size. Returns the queryset and the sort key actually applied.
+    """
+    qs = (
+        _searched(user=user, filters=filters)
+        .select_related("municipality", "caseworker")
+        .prefetch_related(
+            Prefetch("skills", queryset=Skill.objects.only("id", "name")),
+            Prefetch("interests", queryset=Skill.objects.only("id", "name")),
+        )
     )
     return SORTING.apply(qs, sort)
+
+
+def _names_of(relation) -> ArraySubquery:
+    """A person's words of one M2M (skills or interests) as an array of names, in name order."""
+    return ArraySubquery(
+        relation.through.objects.filter(jobseeker_id=OuterRef("pk"))
+        .order_by("skill__name")
+        .values("skill__name")
+    )
+
+
+def jobseeker_list_page(
+    *, user: User, filters: JobSeekerFilters, sort: str = ""
+) -> tuple[QuerySet, str]:
+    """The same rows as ``jobseeker_list`` shaped for the list page: only the columns the page
+    shows, no prefetch (``jobseeker_words`` gives a page's skills and interests in one query).
+    Returns the queryset and the sort key applied."""
+    qs = (
+        _searched(user=user, filters=filters)
+        .select_related("municipality", "caseworker")
+        .only(
+            "id",
+            "first_name",
+            "last_name",
+            "bsn_encrypted",
+            "postcode",
+            "ladder_step",
+            "status",
+            "municipality__name",
+            "caseworker__first_name",
+            "caseworker__last_name",
+            "caseworker__email",
+        )
+    )
+    return SORTING.apply(qs, sort)
+
+
+def jobseeker_words(ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
+    """The skill and interest names of these job seekers (a page of the list), in name order:
+    one query, plain strings, no model instances or related managers. Asked after the page's
+    rows are known, so the arrays are built for those rows only (built in the rows' own query
+    they would be computed for every row sorted or skipped by the pager's OFFSET)."""
+    if not ids:
+        return {}
+    rows = (
+        JobSeeker.objects.filter(pk__in=ids)
+        .order_by()
+        .annotate(
+            skill_names=_names_of(JobSeeker.skills), interest_names=_names_of(JobSeeker.interests)
+        )
+        .values_list("pk", "skill_names", "interest_names")
+    )
+    return {pk: (skills, interests) for pk, skills, interests in rows}
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ Never pass a BSN into an audit event's detail, a log line or an exception messag
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -106,14 +106,22 @@ def _check_municipality(user: User, municipality) -> None:
 
 
 @sensitive_variables("bsn")
-def _set_bsn(jobseeker: JobSeeker, bsn: str) -> None:
+def _set_bsn(jobseeker: JobSeeker, bsn: str, *, check_registered: bool = True) -> None:
     try:
         jobseeker.set_bsn(bsn)
     except ValidationError as exc:
         raise ValidationError({"bsn": exc.messages}, code="invalid_bsn") from None
-    clash = JobSeeker.objects.filter(bsn_hash=jobseeker.bsn_hash)
-    if jobseeker.pk:
-        clash = clash.exclude(pk=jobseeker.pk)
+    if check_registered:
+        _refuse_registered_bsns([jobseeker])
+
+
+def _refuse_registered_bsns(jobseekers: Sequence[JobSeeker]) -> None:
+    """Whether any of these files' BSNs (keyed hashes) is already stored for another file: one
+    query however many files."""
+    clash = JobSeeker.objects.filter(bsn_hash__in=[j.bsn_hash for j in jobseekers])
+    own = [j.pk for j in jobseekers if j.pk]
+    if own:
+        clash = clash.exclude(pk__in=own)
     if clash.exists():
         raise _duplicate_bsn_error()
 
@@ -135,21 +143,73 @@ def jobseeker_create(
     the user's own. Two simultaneous creates of one BSN: the unique keyed hash lets one win, the
     other gets the same "already exists" error.
     """
+    jobseeker = jobseeker_build(user=user, bsn=bsn, data=data)
+    (created,) = jobseekers_create_many(
+        user=user, new=[(jobseeker, skill_names, interest_names)], request=request
+    )
+    return created
+
+
+@sensitive_variables("bsn")
+def jobseeker_build(*, user: User, bsn: str, data: Mapping[str, Any]) -> JobSeeker:
+    """The checks of ``jobseeker_create`` before anything is written (municipality in the
+    user's scope, the file's own rules, the BSN's eleven-test): an unsaved file with its BSN
+    encrypted. Whether the BSN is already registered is checked when it is written
+    (``jobseekers_create_many``, one query for many files). Raises ValidationError per field."""
     jobseeker = JobSeeker(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     _check_municipality(user, jobseeker.municipality if jobseeker.municipality_id else None)
     _clean(jobseeker)
-    _set_bsn(jobseeker, bsn)
+    _set_bsn(jobseeker, bsn, check_registered=False)
+    return jobseeker
+
+
+def jobseekers_create_many(
+    *,
+    user: User,
+    new: Sequence[tuple[JobSeeker, Iterable[str], Iterable[str]]],
+    request: HttpRequest | None = None,
+) -> list[JobSeeker]:
+    """Writes files made by ``jobseeker_build`` — (file, skill names, interest names) each —
+    all or nothing: the files in one insert, their skills and interests, an audit event for
+    each. ``jobseeker_create`` is this for one file; an import passes a batch. Raises the
+    "already exists" ValidationError when any of the BSNs is registered (then nothing is
+    written: the caller learns which by creating them one by one)."""
+    people = [person for person, _skills, _interests in new]
+    if not people:
+        return []
+    _refuse_registered_bsns(people)
+    resolved: dict[str, list] = {}
+
+    def skills(names: Iterable[str]) -> list:
+        names = list(names)
+        if len(people) == 1:
+            return skills_from_names(names)
+        found: dict[int, Any] = {}
+        for name in names:  # a batch shares its words: one look-up per word
+            if name not in resolved:
+                resolved[name] = skills_from_names([name])
+            found.update((skill.pk, skill) for skill in resolved[name])
+        return list(found.values())
+
     try:
         with transaction.atomic():
-            jobseeker.save()
-            jobseeker.skills.set(skills_from_names(skill_names))
-            jobseeker.interests.set(skills_from_names(interest_names))
-            audit_record(actor=user, action=AuditAction.CREATE, obj=jobseeker, request=request)
+            JobSeeker.objects.bulk_create(people)
+            for relation, index in (("skills", 1), ("interests", 2)):
+                through = getattr(JobSeeker, relation).through
+                through.objects.bulk_create(
+                    through(jobseeker_id=item[0].pk, skill_id=skill.pk)
+                    for item in new
+                    for skill in skills(item[index])
+                )
+            for person in people:
+                audit_record(actor=user, action=AuditAction.CREATE, obj=person, request=request)
     except IntegrityError:
-        if JobSeeker.objects.filter(bsn_hash=jobseeker.bsn_hash).exists():
+        for person in people:  # nothing was stored
+            person.pk, person._state.adding = None, True
+        if JobSeeker.objects.filter(bsn_hash__in=[p.bsn_hash for p in people]).exists():
             raise _duplicate_bsn_error() from None
         raise
-    return jobseeker
+    return people
 
 
 @sensitive_variables("bsn")

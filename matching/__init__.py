@@ -13,8 +13,11 @@ How it works, in two steps so that it stays fast at national scale:
    within *their own* maximum travel distance of the work place come back, each with their skill
    ids. Distance is tested on the first four digits of the postcode against the offline postcode
    table (``baanbrekers.geo``), in distance bands, and made exact in Python afterwards.
-2. Python drops those without any skill or interest that touches the company, and scores the rest
-   (``scoring``) on *concepts* of the shared skills vocabulary (``concepts``), never on
+2. Only people with a skill or interest that touches the company are kept (still in SQL), and the
+   database orders them by a pre-score (``prerank``: the same sum as ``scoring``, over arrays of
+   word ids), so that Python scores exactly only the top few hundred, stopping once nobody left
+   can reach the last place shown. The score itself (``scoring``) works on *concepts* of the
+   shared skills vocabulary (``concepts``), never on
    substrings: competences sought (per competence the best of the person's words: the same word,
    a synonym, something narrower, the direct broader term, each at its weight; a hobby counts for
    less), competences the employer values, and *fields of work* shared with the company
@@ -26,7 +29,7 @@ How it works, in two steps so that it stays fast at national scale:
 
 The engine decides fit, never visibility: callers pass querysets of what the user may see. Data
 from higher layers (a "click" during a visit) is passed in by the caller. Weights and distance
-bands live in ``weights``. ``benchmarks/matching.py`` measures both steps against 100,000
+bands live in ``weights``. ``bench/matching.py`` measures both steps against 100,000
 synthetic job seekers; ``tests/matching/labelled.py`` holds a hand-labelled set to measure
 precision at 5.
 """

@@ -140,7 +140,13 @@ class Proposal(models.Model):
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
         ordering = ["-proposed_at", "-id"]
-        indexes = [models.Index(fields=["opening", "answer"], name="proposal_opening_answer_idx")]
+        indexes = [
+            models.Index(fields=["opening", "answer"], name="proposal_opening_answer_idx"),
+            # The board's "interested" column (latest answer first) for a whole region.
+            models.Index(
+                fields=["answer", "-answered_at", "-id"], name="proposal_answer_answered_idx"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["jobseeker", "opening"], name="proposal_once_per_opening"

@@ -31,35 +31,37 @@ BOARD_COLUMN_LIMIT = 50
 def pipeline_board(user: User) -> dict:
     """Proposals and placements by status for the back-office board; a fixed number of queries
     and at most BOARD_COLUMN_LIMIT cards per column whatever the size of the region."""
-    proposals = Proposal.objects.visible_to(user).select_related(
-        "jobseeker", "opening", "opening__employer"
-    )
-    placements = DevelopmentPlacement.objects.visible_to(user).select_related(
-        "jobseeker", "employer"
-    )
+    proposals = Proposal.objects.visible_to(user)
+    placements = DevelopmentPlacement.objects.visible_to(user)
+    related = {
+        Proposal: ("jobseeker", "opening", "opening__employer"),
+        DevelopmentPlacement: ("jobseeker", "employer"),
+    }
     today = timezone.localdate()
+    # Ties end on the id: the narrow query that picks a column's cards and the one that loads
+    # them must agree on the order (see _first_cards).
     columns = {
         "proposals_pending": proposals.filter(answer=ProposalAnswer.PENDING).order_by(
-            "proposed_at"
+            "proposed_at", "pk"
         ),
         "proposals_interested": proposals.filter(answer=ProposalAnswer.INTERESTED).order_by(
-            "-answered_at"
+            "-answered_at", "-pk"
         ),
         "placements_proposed": placements.filter(status=PlacementStatus.PROPOSED).order_by(
-            "start_date"
+            "start_date", "pk"
         ),
         "placements_agreed": placements.filter(status=PlacementStatus.AGREED).order_by(
-            "start_date"
+            "start_date", "pk"
         ),
         "placements_active": placements.filter(status=PlacementStatus.ACTIVE).order_by(
-            "planned_end_date"
+            "planned_end_date", "pk"
         ),
         # Where a card lands when it is completed or ended from the board: the latest first.
         "placements_finished": placements.filter(
             status__in=[PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY]
         ).order_by(F("ended_on").desc(nulls_last=True), "-pk"),
     }
-    board = {key: list(qs[:BOARD_COLUMN_LIMIT]) for key, qs in columns.items()}
+    board = {key: _first_cards(qs, related[qs.model]) for key, qs in columns.items()}
     # Where matching starts: the open offers of the user's region, newest first.
     board["openings"] = list(
         matchable_openings(user)
@@ -70,6 +72,16 @@ def pipeline_board(user: User) -> dict:
     for placement in board["placements_active"]:
         placement.ending_soon = is_ending_soon(placement, today)
     return board
+
+
+def _first_cards(qs, related: tuple) -> list:
+    """The first BOARD_COLUMN_LIMIT rows of a column (scoped, filtered and ordered ``qs``) in one
+    query: a narrow subquery picks the ids, and only those rows are joined to ``related`` (not
+    every proposal of the user's municipalities before the LIMIT), in the same order."""
+    first = qs.values("pk")[:BOARD_COLUMN_LIMIT]
+    return list(
+        qs.model.objects.filter(pk__in=first).select_related(*related).order_by(*qs.query.order_by)
+    )
 
 
 def pipeline_counts(user: User) -> dict:

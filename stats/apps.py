@@ -7,6 +7,8 @@ class StatsConfig(AppConfig):
     verbose_name = _("Statistics")
 
     def ready(self):
+        from . import metrics
         from .followup_rules import register
 
         register()
+        metrics.register()  # the roll-up's freshness on /metrics

@@ -34,6 +34,10 @@ from .models import COUNT_FIELDS, DailyFigures
 TIME_ZONE = "Europe/Amsterdam"
 
 
+def _since(column: str) -> str:
+    return f"{column} >= %(since)s"
+
+
 def _local_date(column: str) -> str:
     return f"(({column}) AT TIME ZONE %(tz)s)::date"
 
@@ -47,11 +51,16 @@ class Figure:
 
 @dataclass(frozen=True)
 class Source:
+    """``changed`` lists the conditions under which a row changed at or after %(since)s, one
+    per timestamp it depends on (a row changed when any of them holds). Kept apart, each can be
+    answered from the few rows changed (an index on the timestamp, a foreign key), where one
+    GREATEST() over all of them would have to be computed for every row of every source."""
+
     label: str
     from_sql: str
     municipality: str
     day: str
-    changed: str
+    changed: tuple[str, ...]
     figures: list[Figure] = field(default_factory=list)
 
 
@@ -91,8 +100,9 @@ SOURCES: list[Source] = [
         municipality="e.municipality_id",
         day=_local_date("v.starts_at"),
         changed=(
-            "GREATEST(v.updated_at, e.updated_at, "
-            f"(SELECT MAX(s.added_at) FROM {STAFF} s WHERE s.visit_id = v.id))"
+            _since("v.updated_at"),
+            _since("e.updated_at"),
+            f"v.id IN (SELECT s.visit_id FROM {STAFF} s WHERE s.added_at >= %(since)s)",
         ),
         figures=[
             Figure("visits_held", "v.status = 'held'"),
@@ -110,7 +120,7 @@ SOURCES: list[Source] = [
         ),
         municipality="js.municipality_id",
         day=_local_date("v.starts_at"),
-        changed="GREATEST(su.created_at, v.updated_at, js.updated_at)",
+        changed=(_since("su.created_at"), _since("v.updated_at"), _since("js.updated_at")),
         figures=[Figure("visit_jobseekers", "v.status = 'held'")],
     ),
     Source(
@@ -118,7 +128,7 @@ SOURCES: list[Source] = [
         from_sql=f"{CLICK} c JOIN {V} v ON v.id = c.visit_id JOIN {JS} js ON js.id = c.jobseeker_id",
         municipality="js.municipality_id",
         day=_local_date("v.starts_at"),
-        changed="GREATEST(c.created_at, v.updated_at, js.updated_at)",
+        changed=(_since("c.created_at"), _since("v.updated_at"), _since("js.updated_at")),
         figures=[Figure("clicks")],
     ),
     Source(
@@ -126,7 +136,7 @@ SOURCES: list[Source] = [
         from_sql=f"{PROPOSAL} p JOIN {JS} js ON js.id = p.jobseeker_id",
         municipality="js.municipality_id",
         day=_local_date("p.proposed_at"),
-        changed="GREATEST(p.proposed_at, p.answered_at, js.updated_at)",
+        changed=(_since("p.proposed_at"), _since("p.answered_at"), _since("js.updated_at")),
         figures=[Figure("proposals")],
     ),
     Source(
@@ -134,7 +144,7 @@ SOURCES: list[Source] = [
         from_sql=f"{PROPOSAL} p JOIN {JS} js ON js.id = p.jobseeker_id",
         municipality="js.municipality_id",
         day=_local_date("p.answered_at"),
-        changed="GREATEST(p.proposed_at, p.answered_at, js.updated_at)",
+        changed=(_since("p.proposed_at"), _since("p.answered_at"), _since("js.updated_at")),
         figures=[
             Figure("proposals_interested", "p.answer = 'interested'"),
             Figure("proposals_not_now", "p.answer = 'not_now'"),
@@ -146,7 +156,7 @@ SOURCES: list[Source] = [
         from_sql=f"{PLACEMENT} pl JOIN {JS} js ON js.id = pl.jobseeker_id",
         municipality="js.municipality_id",
         day="pl.started_on",
-        changed="GREATEST(pl.updated_at, js.updated_at)",
+        changed=(_since("pl.updated_at"), _since("js.updated_at")),
         figures=[Figure("placements_started")],
     ),
     Source(
@@ -154,7 +164,7 @@ SOURCES: list[Source] = [
         from_sql=f"{PLACEMENT} pl JOIN {JS} js ON js.id = pl.jobseeker_id",
         municipality="js.municipality_id",
         day="pl.ended_on",
-        changed="GREATEST(pl.updated_at, js.updated_at)",
+        changed=(_since("pl.updated_at"), _since("js.updated_at")),
         # A placement ended before it started never counted as active, so it never ends either.
         figures=[
             Figure("placements_completed", "pl.status = 'completed' AND pl.started_on IS NOT NULL"),
@@ -166,13 +176,13 @@ SOURCES: list[Source] = [
     Source(
         label="jobs",
         # Any new job of a person marks all their job days: the first job (outflow) may move.
-        from_sql=(
-            f"(SELECT j.*, MAX(j.created_at) OVER (PARTITION BY j.jobseeker_id) AS person_changed "
-            f"FROM {JOB} j) j JOIN {JS} js ON js.id = j.jobseeker_id"
-        ),
+        from_sql=f"{JOB} j JOIN {JS} js ON js.id = j.jobseeker_id",
         municipality="js.municipality_id",
         day="j.start_date",
-        changed="GREATEST(j.person_changed, js.updated_at)",
+        changed=(
+            f"j.jobseeker_id IN (SELECT jobseeker_id FROM {JOB} WHERE created_at >= %(since)s)",
+            _since("js.updated_at"),
+        ),
         figures=[Figure(f"jobs_{route}", f"j.route = '{route}'") for route in JobRoute.values],
     ),
     Source(
@@ -180,7 +190,7 @@ SOURCES: list[Source] = [
         from_sql=f"{BUDDY} b JOIN {JS} js ON js.id = b.jobseeker_id",
         municipality="js.municipality_id",
         day="b.start_date",
-        changed="GREATEST(b.created_at, js.updated_at)",
+        changed=(_since("b.created_at"), _since("js.updated_at")),
         figures=[Figure("buddy_pairs_started")],
     ),
     Source(
@@ -188,7 +198,7 @@ SOURCES: list[Source] = [
         from_sql=f"{BUDDY} b JOIN {JS} js ON js.id = b.jobseeker_id",
         municipality="js.municipality_id",
         day="b.end_date",
-        changed="GREATEST(b.created_at, js.updated_at)",
+        changed=(_since("b.created_at"), _since("js.updated_at")),
         figures=[Figure("buddy_pairs_ended")],
     ),
     Source(
@@ -198,7 +208,7 @@ SOURCES: list[Source] = [
         ),
         municipality="js.municipality_id",
         day="i.introduced_on",
-        changed="GREATEST(i.created_at, js.updated_at)",
+        changed=(_since("i.created_at"), _since("js.updated_at")),
         figures=[Figure("introductions")],
     ),
     Source(
@@ -206,8 +216,7 @@ SOURCES: list[Source] = [
         # One row per person: their first job (the outflow), its answers at 6 and 12 months.
         from_sql=(
             "(SELECT DISTINCT ON (jobseeker_id) jobseeker_id, id AS first_job_id, "
-            "start_date AS first_start, end_date AS first_end, "
-            "MAX(updated_at) OVER (PARTITION BY jobseeker_id) AS changed_at "
+            "start_date AS first_start, end_date AS first_end "
             f"FROM {JOB} ORDER BY jobseeker_id, start_date, id) f "
             f"JOIN {JS} js ON js.id = f.jobseeker_id "
             f"LEFT JOIN {CHECK} c6 ON c6.job_id = f.first_job_id AND c6.months = 6 "
@@ -215,7 +224,12 @@ SOURCES: list[Source] = [
         ),
         municipality="js.municipality_id",
         day="f.first_start",
-        changed="GREATEST(f.changed_at, js.updated_at, c6.created_at, c12.created_at)",
+        changed=(
+            f"f.jobseeker_id IN (SELECT jobseeker_id FROM {JOB} WHERE updated_at >= %(since)s)",
+            _since("js.updated_at"),
+            _since("c6.created_at"),
+            _since("c12.created_at"),
+        ),
         figures=[
             Figure("outflow", _HAD_BENEFIT),
             Figure(
@@ -296,10 +310,11 @@ def insert_sql(*, only_days: bool, upsert: bool) -> str:
 
 def dirty_days_sql() -> str:
     """The days of rows changed at or after %(since)s, over every source (qualifying or not:
-    a visit that is no longer 'held' must leave its day too)."""
+    a visit that is no longer 'held' must leave its day too). One part per source and
+    timestamp (``Source.changed``); UNION drops the duplicates."""
     parts = [
-        f"SELECT {s.day} AS day FROM {s.from_sql} WHERE {s.day} IS NOT NULL "
-        f"AND {s.changed} >= %(since)s"
+        f"SELECT {s.day} AS day FROM {s.from_sql} WHERE {s.day} IS NOT NULL AND {condition}"
         for s in SOURCES
+        for condition in s.changed
     ]
-    return "SELECT DISTINCT day FROM (" + "\nUNION ALL\n".join(parts) + ") changed"
+    return "\nUNION\n".join(parts)

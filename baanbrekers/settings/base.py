@@ -5,6 +5,7 @@ modules only put defaults into the environment before importing this one; produc
 Values may also come from files: ``SECRET_KEY_FILE=/run/secrets/key`` is read as ``SECRET_KEY``.
 """
 
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -58,9 +59,17 @@ INSTALLED_APPS = [
     # On top: they read the domain apps, nothing imports them.
     "stats",
     "portal",
+    "imports",
 ]
 
 MIDDLEWARE = [
+    # Observability first: the request id on every log line; probes and /metrics answered
+    # before the host check and the HTTPS redirect (an orchestrator asks by pod address, over
+    # HTTP); request latency per view and database queries per request (baanbrekers/metrics.py).
+    "baanbrekers.logs.RequestIdMiddleware",
+    "baanbrekers.health.ProbeMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "baanbrekers.metrics.DatabaseQueriesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -78,6 +87,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "baanbrekers.middleware.StaffMFARequiredMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "baanbrekers.urls"
@@ -142,7 +152,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redelivery of unacknowledged messages after a lost worker; longer than any task may run.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The database scheduler behind a Redis lock: a second beat started by mistake schedules nothing
+# (baanbrekers/beat.py). The lock lives BEAT_LOCK_TTL seconds unless its holder extends it.
+CELERY_BEAT_SCHEDULER = "baanbrekers.beat:LockedDatabaseScheduler"
+BEAT_LOCK_TTL = env.int("BEAT_LOCK_TTL", default=30)
 # Periodic tasks are declared here; django-celery-beat installs them into the database.
 CELERY_BEAT_SCHEDULE: dict = {
     "followups-send-due": {"task": "baanbrekers.followups_send_due", "schedule": 60.0},
@@ -384,17 +397,45 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# --- Logging: structured enough to grep, never personal data --------------------------------
+# --- Observability: logs, metrics, health (baanbrekers/logs.py, metrics.py, health.py) -------
+# Logs as data: one JSON object per line ("json", the default) or plain lines for people
+# ("plain": dev and tests). Every line carries the request id (X-Request-ID), also in the tasks a
+# request queues; email addresses and BSNs are blanked out (baanbrekers/logs.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "baanbrekers.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "baanbrekers.logs.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "json": {"()": "baanbrekers.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+# /metrics (Prometheus) answers only a request with "Authorization: Bearer <METRICS_TOKEN>";
+# without a token set it is a 404. With several gunicorn workers, PROMETHEUS_MULTIPROC_DIR (read
+# by prometheus_client from the environment) must name an empty, writable directory.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# The Celery worker touches this file while its consumer runs; `python -m baanbrekers.health
+# worker-alive` (the worker's liveness probe) checks its age.
+WORKER_HEARTBEAT_FILE = env.str(
+    "WORKER_HEARTBEAT_FILE", default=str(Path(tempfile.gettempdir()) / "baanbrekers-worker.alive")
+)
 
 # --- Rules: lead times and limits -----------------------------------------------------------
 # The one home of every number a rule uses (docs/DESIGN.md, "Rules and their one home"; the
@@ -460,6 +501,15 @@ BENEFIT_MONTHS_SAVED = env.int("BENEFIT_MONTHS_SAVED", default=12)
 DISCLOSURE_THRESHOLD = env.int("DISCLOSURE_THRESHOLD", default=5)
 DISCLOSURE_ROUNDING = env.int("DISCLOSURE_ROUNDING", default=5)
 DISCLOSURE_MIN_DENOMINATOR = env.int("DISCLOSURE_MIN_DENOMINATOR", default=10)
+# Imports of spreadsheets (imports/): a file holds at most this many rows and bytes; up to
+# IMPORT_INLINE_ROWS rows are checked while the coordinator waits, more in the background; rows
+# are read and written in batches of IMPORT_BATCH_SIZE (progress and cancelling between them);
+# an uploaded file that is not confirmed is deleted after IMPORT_UNCONFIRMED_HOURS.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=500)
+IMPORT_BATCH_SIZE = env.int("IMPORT_BATCH_SIZE", default=500)
+IMPORT_UNCONFIRMED_HOURS = env.int("IMPORT_UNCONFIRMED_HOURS", default=24)
 
 # --- Personal data at rest (see baanbrekers/crypto.py) --------------------------------------
 # Fernet keys, comma-separated; the first encrypts, all decrypt (rotation). Generate one with

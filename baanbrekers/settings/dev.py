@@ -13,6 +13,8 @@ for _name, _value in {
     "SESSION_COOKIE_SECURE": "false",
     "CSRF_COOKIE_SECURE": "false",
     "MFA_REQUIRED_FOR_STAFF": "false",
+    # Log lines for people at a terminal; production logs JSON.
+    "LOG_FORMAT": "plain",
     "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
     # Known keys for dev only; production must bring its own.
     "FIELD_ENCRYPTION_KEYS": "ZGV2LW9ubHktZmllbGQta2V5LW5ldmVyLWluLXByb2Q=",

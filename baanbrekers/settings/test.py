@@ -15,6 +15,8 @@ for _name, _value in {
     "EMAIL_URL": "memorymail://",
     "CACHE_KEY_PREFIX": "bb-test",
     "CELERY_QUEUE": "bb-test",
+    # Log lines for people at a terminal; production logs JSON.
+    "LOG_FORMAT": "plain",
     "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
     # Known keys for test only; production must bring its own.
     "FIELD_ENCRYPTION_KEYS": "dGVzdC1vbmx5LWZpZWxkLWtleS0tMzItYnl0ZXMhISE=",

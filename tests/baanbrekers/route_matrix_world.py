@@ -270,6 +270,23 @@ def build_world() -> World:
         grant=api_token_grant(caseworker_heusden),
     )
 
+    # An import checked with one error row (issue 16): its confirmation is refused, so a POST
+    # changes nothing; the coordinator's, as imports are.
+    from imports.models import ImportJob, ImportKind, ImportStatus
+
+    import_job = ImportJob.objects.create(
+        kind=ImportKind.EMPLOYERS,
+        status=ImportStatus.READY,
+        filename="werkgevers.csv",
+        file_format="csv",
+        headers=["KvK", "Naam", "Postcode"],
+        mapping={"KvK": "kvk_number", "Naam": "trade_name", "Postcode": "postcode"},
+        total_rows=2,
+        processed_rows=2,
+        counts={"create": 1, "update": 0, "skip": 0, "error": 1},
+        created_by=coordinator,
+    )
+
     # Statistics: the roll-up over everything above.
     from stats.services import figures_rebuild
 
@@ -307,6 +324,7 @@ def build_world() -> World:
             "invitation_token": invitation_token,
             "feed_token": feed.token,
             "api_token": api_token.public_id,
+            "import_job": import_job.pk,
             # Literal path values: an export format and a placement action that needs a form
             # (so an empty POST is refused by the form and changes nothing).
             "export_format": "csv",

@@ -19,4 +19,10 @@ def test_tasks_are_acknowledged_late_and_rejected_on_worker_loss():
     assert app.conf.task_reject_on_worker_lost is True
     assert app.conf.worker_prefetch_multiplier == 1
     assert app.conf.task_time_limit and app.conf.task_soft_time_limit
-    assert app.conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+    # The database scheduler behind the beat lock (baanbrekers/beat.py): one beat schedules.
+    assert app.conf.beat_scheduler == "baanbrekers.beat:LockedDatabaseScheduler"
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    from baanbrekers.beat import LockedDatabaseScheduler
+
+    assert issubclass(LockedDatabaseScheduler, DatabaseScheduler)

@@ -90,6 +90,7 @@ KWARGS = {
         "v1:portal-proposal-": "proposal",
         "v1:portal-placement-": "placement",
         "v1:portal-opening-": "opening",
+        "imports:": "import_job",
     },
     "public_id": {"api_token_revoke": "api_token"},
     "employer_pk": {"": "employer"},
@@ -156,6 +157,8 @@ PORTAL_API = (403, 403, 403, 403, 403, 200, 200)
 PORTAL_API_RECORD = (403, 403, 403, 403, 403, 200, 404)
 # Staff pages (caseworkers, coordinators and aldermen alike).
 STAFF_PAGE = (302, 200, 200, 200, 200, 403, 403)
+# Coordinators only (imports and exports).
+COORDINATOR_PAGE = (302, 403, 403, 200, 403, 403, 403)
 
 # Today's deviations from the design are named once here and used in the cells below as
 # Known(...); issue 11 fixed the last ones (the visits pages' role gate and region).
@@ -164,6 +167,11 @@ MATRIX: dict[str, Row] = {
     # --- Project pages ---------------------------------------------------------------------
     "home": GET(200, 200, 200, 200, 200, 302, 302),  # contacts: on to their portal
     "healthz": GET(*EVERYONE),
+    # For orchestrators and Prometheus (issue 15): the probes answer anyone; /metrics is a 404
+    # for everyone while no METRICS_TOKEN is set (tests/observability/ test it with a token).
+    "livez": GET(*EVERYONE),
+    "readyz": GET(*EVERYONE),
+    "metrics": GET(404, 404, 404, 404, 404, 404, 404),
     "set_language": POST(302, 302, 302, 302, 302, 302, 302),
     "followups": GET(*STAFF_PAGE),
     "followup-done": POST(302, 302, 404, 302, 404, 403, 403),
@@ -259,6 +267,18 @@ MATRIX: dict[str, Row] = {
     "dashboard:index": GET(*STAFF_PAGE),
     "dashboard:report": GET(*STAFF_PAGE),
     "dashboard:export": GET(*STAFF_PAGE),
+    # --- Imports and exports (issue 16): coordinators only ------------------------------------
+    "imports:index": GET(*COORDINATOR_PAGE),
+    "imports:new": GET(*COORDINATOR_PAGE),
+    "imports:export": GET(*COORDINATOR_PAGE),
+    "imports:mapping": GET(*COORDINATOR_PAGE),  # a checked import may be mapped again
+    "imports:preview": GET(*COORDINATOR_PAGE),
+    # The world's import has an error row: confirming is refused, back to the preview.
+    "imports:confirm": POST(302, 403, 403, 302, 403, 403, 403),
+    "imports:progress": GET(302, 403, 403, 302, 403, 403, 403),  # not running: to the preview
+    # An empty POST is the confirmation page again (the box not ticked): nothing stopped.
+    "imports:cancel": POST(*COORDINATOR_PAGE),
+    "imports:report": GET(302, 403, 403, 302, 403, 403, 403),  # not finished: to the preview
     # --- The employer portal ---------------------------------------------------------------
     "portal:home": GET(*PORTAL_PAGE),
     "portal:switch": POST(302, 403, 403, 403, 403, 302, 404),  # to Bakkerij: not Bram's

@@ -125,6 +125,21 @@ def test_search_and_filters(client, coordinator, heusden, heusden_person, params
     assert {p.first_name for p in page.object_list} == expected
 
 
+def test_a_two_letter_search_matches_inside_names_and_words_of_own_municipalities_only(
+    client, caseworker_heusden, heusden, waalwijk
+):
+    """Two letters cannot use the trigram indexes and are tested row by row: still "contains"
+    (not only a prefix), over names, skills and interests, within the user's municipalities."""
+    JobSeekerFactory(first_name="Sander", last_name="Bakker", municipality=heusden)
+    JobSeekerFactory(first_name="Ans", last_name="de Wit", municipality=heusden)
+    JobSeekerFactory(first_name="Piet", last_name="Smit", municipality=heusden, skills=["modellen"])
+    JobSeekerFactory(first_name="Kees", last_name="Smit", municipality=heusden, skills=["koken"])
+    JobSeekerFactory(first_name="Dewi", last_name="Jansen", municipality=waalwijk)
+    client.force_login(caseworker_heusden)
+    page = client.get(LIST, {"q": "de"}).context["page"]
+    assert {p.first_name for p in page.object_list} == {"Sander", "Ans", "Piet"}
+
+
 def test_filters_by_municipality_and_caseworker(
     client, coordinator, caseworker_heusden, heusden_person, waalwijk_person, waalwijk
 ):
@@ -152,8 +167,9 @@ def test_list_query_count_does_not_grow_with_rows(
         JobSeekerFactory(municipality=heusden, skills=["koken", "lassen"], interests=["voetbal"])
     client.force_login(caseworker_heusden)
     client.get(LIST)  # the first request of a session records the session itself
-    # session, user, TOTP check, user session, count, rows, skills, interests, two filter
-    # choice lists, session save, the page's one audit event (issue 13): none of them per row
+    # session, user, TOTP check, user session, count, rows, the page's skills and interests (one
+    # query), two filter choice lists, session save, the page's one audit event (issue 13): none
+    # of them per row
     with django_assert_max_num_queries(14):
         response = client.get(LIST, {"per_page": 50})
     assert len(response.context["page"].object_list) == rows

@@ -250,6 +250,7 @@ def test_the_nightly_job_runs_every_housekeeping_job(heusden):
     assert housekeeping_run() == {
         "jobseekers_anonymise_inactive": 0,
         "portal_invitations_and_claims": 0,
+        "imports_expire": 0,
     }
     person.refresh_from_db()
     assert person.anonymised_on is not None

@@ -31,6 +31,9 @@ OPEN_TO_EVERYONE = (
     "/profile/",
     "/i18n/",
     "/healthz",
+    # The orchestrator's probes: the process answers, the database and Redis are reachable.
+    "/livez",
+    "/readyz",
     "/api/schema/",
     "/api/docs/",
     "/static/",

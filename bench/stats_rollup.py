@@ -4,8 +4,8 @@ Creates a throwaway database next to the one in DATABASE_URL, migrates it, fills
 synthetic data (stats.synthetic) for every municipality, times a full rebuild, an incremental
 run with nothing changed and one after a day of changes, and drops the database again.
 
-    .venv/bin/python benchmarks/stats_rollup.py                      # 342 municipalities
-    .venv/bin/python benchmarks/stats_rollup.py --municipalities 30 --jobseekers 100
+    .venv/bin/python bench/stats_rollup.py                      # 342 municipalities
+    .venv/bin/python bench/stats_rollup.py --municipalities 30 --jobseekers 100
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ municipalities with skills and interests from a vocabulary of a few hundred word
 what the list page does for typical searches and filters: the count for the pager, one page of
 rows and the two prefetches of skills and interests. Prints the figures; it asserts nothing.
 
-    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bb_bench .venv/bin/python benchmarks/jobseeker_list.py
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bb_bench .venv/bin/python bench/jobseeker_list.py
     (options: --people 100000 --runs 5 --explain to print the row query plans, --keep to leave
     the database for inspection)
 

@@ -5,7 +5,7 @@ DATABASE_URL, migrated, dropped afterwards), fills it with synthetic job seekers
 whole country, and times ``matching.ranking.rank_jobseekers_for_opening`` for a technical
 development placement in Waalwijk. Prints the figures; it asserts nothing.
 
-    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bb_bench .venv/bin/python benchmarks/matching.py
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bb_bench .venv/bin/python bench/matching.py
     (options: --people 100000 --runs 7 --keep to leave the database for inspection)
 """
 
