@@ -29,6 +29,19 @@ from tests.worker import PROJECT_DIR, _test_database_url
 READ_ONLY = (
     'mount -o remount,bind,ro / && mount -t tmpfs -o size=256m,mode=1777 tmpfs /tmp && exec "$@"'
 )
+# A checkout (and its venv) that lives under /tmp, as a CI clone may, would vanish under the
+# fresh tmpfs: it is bound aside first, then put back (read-only) at the same path.
+# (-n: the root is read-only by then, so the mount table in /etc cannot be written.)
+READ_ONLY_KEEP = (
+    'mount -n --bind "$BB_KEEP" /mnt && mount -n -o remount,bind,ro / '
+    "&& mount -n -t tmpfs -o size=256m,mode=1777 tmpfs /tmp "
+    '&& mkdir -p "$BB_KEEP" && mount -n --move /mnt "$BB_KEEP" '
+    '&& mount -n -o remount,bind,ro "$BB_KEEP" && exec "$@"'
+)
+
+
+def _under_tmp(path: Path) -> bool:
+    return Path("/tmp") in path.resolve().parents
 
 
 def _namespaces_work() -> bool:
@@ -117,6 +130,12 @@ def test_web_worker_beat_and_migrate_run_on_a_read_only_root(tmp_path, settings)
         # The image collects static files at build time; this checkout has none collected.
         "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
     }
+    script = READ_ONLY
+    if _under_tmp(PROJECT_DIR) or _under_tmp(Path(venv_bin)):
+        if not Path(venv_bin).resolve().is_relative_to(PROJECT_DIR.resolve()):
+            pytest.skip("a virtual environment under /tmp outside the checkout")
+        script = READ_ONLY_KEEP
+        env["BB_KEEP"] = str(PROJECT_DIR.resolve())
     port = _free_port()
     commands = {
         "migrate": ["python", "manage.py", "migrate", "--noinput"],
@@ -130,7 +149,7 @@ def test_web_worker_beat_and_migrate_run_on_a_read_only_root(tmp_path, settings)
             log = tmp_path / f"{name}.log"
             with log.open("w") as out:
                 wrapped = ["unshare", "--mount", "--propagation", "private"]
-                wrapped += ["sh", "-c", READ_ONLY, "sh", *command]
+                wrapped += ["sh", "-c", script, "sh", *command]
                 process = subprocess.Popen(
                     wrapped,
                     cwd=PROJECT_DIR,
