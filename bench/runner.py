@@ -81,24 +81,35 @@ def free_port() -> int:
 
 
 def database_create(url: str) -> bool:
-    """Creates the bench database if it is missing; says whether it did."""
+    """Creates the bench database if it is missing; says whether it did.
+
+    A bench database is only reused together with the secrets it was filled with
+    (``.data/bench/<database>.json``): one left by another checkout (a fresh CI clone on the same
+    server) holds BSNs encrypted with keys this checkout does not have, so it is made anew."""
     import psycopg
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and secrets_path(url).exists():
             return False
+        if exists:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     return True
+
+
+def secrets_path(url: str) -> Path:
+    return STATE_DIR / f"{urlsplit(url).path.lstrip('/')}.json"
 
 
 def database_secrets(url: str) -> dict[str, str]:
     from .dataset import generated_secrets
 
     STATE_DIR.mkdir(parents=True, exist_ok=True)
-    path = STATE_DIR / f"{urlsplit(url).path.lstrip('/')}.json"
+    path = secrets_path(url)
     if path.exists():
         return json.loads(path.read_text())
     found = generated_secrets()
