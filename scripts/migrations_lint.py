@@ -48,6 +48,27 @@ def project_migrations() -> list[str]:
     return found
 
 
+def database_ensure() -> None:
+    """The linter asks the database for each migration's SQL (sqlmigrate); on a fresh machine
+    (CI) the configured database may not exist yet: it is created, empty (nothing is applied)."""
+    import psycopg
+    from django.db import connection
+    from django.db.utils import OperationalError
+
+    try:
+        connection.ensure_connection()
+        return
+    except OperationalError:
+        pass
+    params = connection.get_connection_params()
+    name = params.pop("dbname")
+    params["dbname"] = "postgres"
+    with psycopg.connect(**params, autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{name}"')
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--all", action="store_true", help="lint the baseline too")
@@ -74,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if not new:
         return 0
+    database_ensure()
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
         # The linter reads app label and name from paths like <anything>/migrations/NAME.py.
         listing.write("\n".join(str(PROJECT_DIR / m) for m in new) + "\n")
