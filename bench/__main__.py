@@ -26,6 +26,13 @@ def main(argv: list[str] | None = None) -> int:
     only_data = commands.add_parser("data", help="only fill the data set and add the bench users")
     only_data.add_argument("--size", choices=SIZES, default="region")
     only_data.add_argument("--database-url")
+    page = commands.add_parser("page", help="pages one at a time, in process (bench.profile)")
+    page.add_argument("keys", nargs="*", help="page keys (default: every page)")
+    page.add_argument("--size", choices=SIZES, default="region")
+    page.add_argument("--database-url")
+    page.add_argument("--requests", type=int, default=15)
+    page.add_argument("--raw-runs", type=int, default=3)
+    page.add_argument("--profile", action="store_true", help="cProfile one request per page")
     markdown = commands.add_parser("markdown", help="a results file as docs/performance.md tables")
     markdown.add_argument("results", type=Path)
     args = parser.parse_args(argv)
@@ -38,6 +45,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from .runner import Options, data
     from .runner import run as run_suite
+
+    if args.command == "page":
+        from .profile import main as page_main
+
+        options = Options(size=args.size, database_url=args.database_url, raw_runs=args.raw_runs)
+        return page_main(options, args.keys, requests=args.requests, profile=args.profile)
 
     if args.command == "data":
         data(Options(size=args.size, database_url=args.database_url))
