@@ -16,6 +16,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/pg_tools.sh"
 
 : "${DATABASE_URL:?DATABASE_URL must name the database to back up}"
+# The password travels in PGPASSWORD, never on a command line (see pg_tools.sh).
+pg_hide_password DATABASE_URL
 file=${1:-baanbrekers-$(date -u +%Y%m%dT%H%M%SZ).dump}
 pg_dump=$(pg_tool pg_dump "$DATABASE_URL")
 trap 'rm -f -- "$file.partial"' EXIT

@@ -6,6 +6,34 @@
 #   pg_tool pg_dump "$DATABASE_URL"   -> prints the path of a pg_dump that fits that server
 #
 # PG_BIN=/path/to/bin overrides the search.
+#
+#   pg_hide_password VAR             -> VAR's URL without its password, the password in PGPASSWORD
+#
+# A password on a command line is readable by every user of the machine (ps, /proc/PID/cmdline)
+# and lands in process accounting: the programs get the URL without it, libpq reads PGPASSWORD.
+
+pg_hide_password() {
+  local name=$1 url password
+  { IFS= read -r url; IFS= read -r password; } < <(python3 - "${!name}" <<'PY'
+import sys
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+url = urlsplit(sys.argv[1])
+if url.password is None:
+    print(sys.argv[1])
+    print()
+else:
+    user, _, host = url.netloc.rpartition("@")
+    print(urlunsplit(url._replace(netloc=f"{user.partition(':')[0]}@{host}")))
+    print(unquote(url.password))
+PY
+  )
+  [ -n "$url" ] || { echo "cannot read the database URL in $name" >&2; return 1; }
+  printf -v "$name" '%s' "$url"
+  if [ -n "$password" ]; then
+    export PGPASSWORD=$password
+  fi
+}
 
 pg_server_major() {
   local num

@@ -15,6 +15,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 file=${1:?usage: restore.sh FILE TARGET_DATABASE_URL}
 target=${2:?usage: restore.sh FILE TARGET_DATABASE_URL}
 [ -r "$file" ] || { echo "cannot read $file" >&2; exit 1; }
+# The password travels in PGPASSWORD, never on a command line (see pg_tools.sh).
+pg_hide_password target
 
 # postgresql://user@host:5432/name?sslmode=require -> name, and the same server's "postgres"
 # database to create it from.

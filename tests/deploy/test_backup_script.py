@@ -69,3 +69,31 @@ def test_a_failed_dump_leaves_no_partial_file(fake_bin, tmp_path):
     result = backup(fake_bin, target, FAKE_DUMP_FAILS="1")
     assert result.returncode != 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bin"]
+
+
+def test_the_password_is_never_on_a_command_line(fake_bin, tmp_path):
+    # Every stand-in program writes its arguments and the PGPASSWORD it was given to a log.
+    log = tmp_path / "argv.log"
+    for program in fake_bin.iterdir():
+        body = program.read_text().replace(
+            "#!/usr/bin/env bash\n",
+            '#!/usr/bin/env bash\necho "$(basename "$0") $* PGPASSWORD=${PGPASSWORD:-}" >> '
+            f'"{log}"\n',
+            1,
+        )
+        program.write_text(body)
+    target = tmp_path / "b.dump"
+    secret = "s3cr:et/@x"
+    url = "postgresql://backup:s3cr%3Aet%2F%40x@127.0.0.1:1/none?sslmode=require"
+    result = backup(fake_bin, target, DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    calls = log.read_text().splitlines()
+    assert {line.split()[0] for line in calls} >= {"psql", "pg_dump", "pg_restore"}
+    dump = next(line for line in calls if line.startswith("pg_dump --format"))
+    # The programs get the URL without the password, and the (decoded) password from the
+    # environment.
+    assert "--dbname=postgresql://backup@127.0.0.1:1/none?sslmode=require" in dump
+    assert dump.endswith(f"PGPASSWORD={secret}")
+    for line in calls:
+        arguments = line.rsplit(" PGPASSWORD=", 1)[0]
+        assert "s3cr" not in arguments
