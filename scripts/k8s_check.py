@@ -511,12 +511,48 @@ def policy_problems(docs: list[dict], *, production: bool, app: bool = True) -> 
                             f"minimum {doc['spec'].get('minReplicas', 1)} (an apply would undo "
                             "its scaling)"
                         )
+        problems += network_policy_problems(docs, workloads)
     if production:
         for doc in docs:
             if doc["kind"] == "Secret":
                 problems.append(f"{ident(doc)}: a Secret with values in the production manifests")
             if doc["kind"] == "StatefulSet":
                 problems.append(f"{ident(doc)}: a stateful workload in production")
+    return problems
+
+
+def _selects(selector: dict, labels: dict) -> bool:
+    """A NetworkPolicy's podSelector (matchLabels only: the one form these manifests use)."""
+    if set(selector) - {"matchLabels"}:
+        return False
+    return all(
+        labels.get(key) == value for key, value in (selector.get("matchLabels") or {}).items()
+    )
+
+
+def network_policy_problems(docs: list[dict], workloads: list[dict]) -> list[str]:
+    """Every long-running pod is under a NetworkPolicy that limits who may connect to it, and no
+    rule lets everyone in (gunicorn trusts X-Forwarded-* from its peers: only the ingress
+    controller may be one)."""
+    problems = []
+    policies = [
+        doc
+        for doc in docs
+        if doc["kind"] == "NetworkPolicy" and "Ingress" in (doc["spec"].get("policyTypes") or [])
+    ]
+    for policy in policies:
+        for rule in policy["spec"].get("ingress") or []:
+            sources = rule.get("from")
+            if not sources or any(source == {} for source in sources):
+                problems.append(f"{ident(policy)}: an ingress rule admits every source")
+    for doc in workloads:
+        if doc["kind"] == "Job":
+            continue
+        labels = ((doc["spec"].get("template") or {}).get("metadata") or {}).get("labels") or {}
+        if not any(
+            _selects(policy["spec"].get("podSelector") or {}, labels) for policy in policies
+        ):
+            problems.append(f"{ident(doc)}: no NetworkPolicy limits who may connect to its pods")
     return problems
 
 

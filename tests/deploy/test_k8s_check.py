@@ -240,6 +240,18 @@ def _replicas_below_autoscaler(root):
     _edit(root / "base/web.yaml", "  replicas: 3\n", "  replicas: 2\n")
 
 
+def _no_network_policy(root):
+    _edit(root / "base/kustomization.yaml", "  - networkpolicy.yaml\n", "")
+
+
+def _web_open_to_all(root):
+    _edit(
+        root / "base/networkpolicy.yaml",
+        "    - from:\n",
+        "    - from:\n        - {}\n",
+    )
+
+
 BREAKAGES = {
     "beat replicas": (_beat_two_replicas, "a beat must be a Deployment of replicas 1"),
     "writable root": (_worker_writable_root, "readOnlyRootFilesystem is not true"),
@@ -254,6 +266,11 @@ BREAKAGES = {
     "no CPU limit": (_no_limits, "no cpu in resources.limits"),
     "latest image": (_latest_image, "is not pinned to a release"),
     "no readiness probe": (_no_readiness, "web has no readinessProbe"),
+    "no network policy": (
+        _no_network_policy,
+        "Deployment/baanbrekers-worker: no NetworkPolicy limits who may connect to its pods",
+    ),
+    "web open to every source": (_web_open_to_all, "an ingress rule admits every source"),
     "replicas below the autoscaler": (
         _replicas_below_autoscaler,
         "is not the autoscaler's minimum 3",
