@@ -187,6 +187,16 @@ def _file_delete(job: ImportJob) -> None:
 
 
 # --- Upload ----------------------------------------------------------------------------------
+def upload_too_large_error() -> ImportFileError:
+    """The one message for a file over IMPORT_MAX_BYTES (the service's check and the view's,
+    which refuses the body before it is stored: imports/uploads.py)."""
+    return ImportFileError(
+        _("The file is larger than %(mb)s MB; split it into smaller files.")
+        % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)},
+        code="too_large",
+    )
+
+
 def import_upload(*, user: User, kind: str, uploaded_file) -> ImportJob:
     """Stores the file encrypted and reads what it is: format, encoding, delimiter, headers,
     number of rows; proposes a mapping. Raises ImportFileError (nothing kept) for a file that
@@ -194,11 +204,7 @@ def import_upload(*, user: User, kind: str, uploaded_file) -> ImportJob:
     _require_coordinator(user)
     if kind not in ImportKind.values:
         raise ValueError(f"unknown import kind {kind!r}")
-    too_large = ImportFileError(
-        _("The file is larger than %(mb)s MB; split it into smaller files.")
-        % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)},
-        code="too_large",
-    )
+    too_large = upload_too_large_error()
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > settings.IMPORT_MAX_BYTES:
         raise too_large

@@ -10,11 +10,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from baanbrekers.access import get_visible_or_404, is_coordinator
 from baanbrekers.forms import ConfirmForm
+from baanbrekers.uploads import upload_too_large
 from baanbrekers.viewtools import apply_service_errors, user_passes
 
 from . import exports, services
@@ -63,9 +65,22 @@ def index(request):
     )
 
 
+@csrf_exempt  # only for a body refused unread (no CSRF token in it): see _upload
 @require_http_methods(["GET", "POST"])
 @coordinator_required
 def upload(request):
+    if request.method == "POST" and upload_too_large(request):
+        # baanbrekers.uploads stopped storing the file at IMPORT_MAX_BYTES (or read none of it):
+        # the form and its token may be missing. Nothing changes, so no CSRF check is needed.
+        form = UploadForm(request.POST, {})
+        form.full_clean()
+        form.errors["file"] = form.error_class(services.upload_too_large_error().messages)
+        return render(request, "imports/upload.html", {"form": form}, status=413)
+    return _upload(request)
+
+
+@csrf_protect
+def _upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

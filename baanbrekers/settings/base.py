@@ -507,6 +507,13 @@ DISCLOSURE_MIN_DENOMINATOR = env.int("DISCLOSURE_MIN_DENOMINATOR", default=10)
 # an uploaded file that is not confirmed is deleted after IMPORT_UNCONFIRMED_HOURS.
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+# Uploads stop being stored at IMPORT_MAX_BYTES, before any middleware reads the body
+# (baanbrekers/uploads.py); Django's own handlers come after it.
+FILE_UPLOAD_HANDLERS = [
+    "baanbrekers.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=500)
 IMPORT_BATCH_SIZE = env.int("IMPORT_BATCH_SIZE", default=500)
 IMPORT_UNCONFIRMED_HOURS = env.int("IMPORT_UNCONFIRMED_HOURS", default=24)
