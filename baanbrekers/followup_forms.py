@@ -12,6 +12,7 @@ from .followups import (
     followup_kinds,
     followup_owners,
 )
+from .widgets import LongModelChoiceField, LongSelect
 
 SORT_CHOICES = [
     ("due", _("Due date, oldest first")),
@@ -32,13 +33,15 @@ class FollowUpFilterForm(forms.Form):
     the defaults rather than an error (a filter never loses the list)."""
 
     show = forms.CharField(required=False, widget=forms.HiddenInput)
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, widget=LongSelect)
     person = forms.CharField(
         label=_("Person"), required=False, max_length=100, help_text=_("Part of the name.")
     )
-    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    owner = forms.ChoiceField(label=_("Owner"), required=False, widget=LongSelect)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False, choices=SORT_CHOICES, widget=LongSelect
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,7 +50,10 @@ class FollowUpFilterForm(forms.Form):
             self.fields["owner"].choices = [
                 ("", _("Everyone")),
                 ("none", _("Nobody (no owner)")),
-                *((str(u.pk), _owner_label(u)) for u in followup_owners()),
+                *(
+                    (str(u.pk), _owner_label(u))
+                    for u in followup_owners().only("first_name", "last_name", "email")
+                ),
             ]
         else:
             del self.fields["owner"]
@@ -77,9 +83,10 @@ class FollowUpAssignForm(forms.Form):
         coerce=int,
         error_messages={"required": _("Tick at least one follow-up.")},
     )
-    assignee = forms.ModelChoiceField(
+    assignee = LongModelChoiceField(
         label=_("New owner"),
         queryset=None,
+        option_fields=("first_name", "last_name", "email"),
         empty_label=_("Choose a colleague"),
         error_messages={"required": _("Choose who takes these follow-ups over.")},
     )

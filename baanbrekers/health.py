@@ -43,11 +43,40 @@ def check_redis() -> str:
     return "ok"
 
 
-def check_celery() -> str:
+# /healthz needs no login: without a limit anyone could make every request broadcast a ping to
+# every worker and wait up to a second for the answers. The answer is kept this long per process.
+CELERY_CHECK_SECONDS = 10
+_celery_answer: tuple[float, str | None, Exception | None] | None = None
+_celery_lock = threading.Lock()
+_clock = time.monotonic
+
+
+def _ping_workers() -> str:
     replies = celery_app.control.ping(timeout=1.0)
     if not replies:
         raise RuntimeError("no worker answered")
     return f"ok ({len(replies)} worker{'s' if len(replies) != 1 else ''})"
+
+
+def check_celery() -> str:
+    """The workers' answer to a ping, asked at most once per CELERY_CHECK_SECONDS per process
+    (requests meanwhile, and those waiting for the ping in hand, get the last answer)."""
+    global _celery_answer
+    with _celery_lock:
+        if _celery_answer is None or _clock() - _celery_answer[0] >= CELERY_CHECK_SECONDS:
+            try:
+                _celery_answer = (_clock(), _ping_workers(), None)
+            except Exception as exc:  # noqa: BLE001 - kept and raised to each asker
+                _celery_answer = (_clock(), None, exc)
+        _at, answer, error = _celery_answer
+    if error is not None:
+        raise error
+    return answer
+
+
+def celery_check_forget() -> None:
+    global _celery_answer
+    _celery_answer = None
 
 
 CHECKS = {"database": check_database, "redis": check_redis, "celery": check_celery}

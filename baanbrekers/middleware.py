@@ -1,5 +1,7 @@
-"""Session lifetime and two-factor enforcement, checked on the server for every request."""
+"""Session lifetime, session activity and two-factor enforcement, checked on the server for every
+request."""
 
+import hashlib
 import re
 import time
 
@@ -45,6 +47,54 @@ class SessionLifetimeMiddleware:
             if now - seen >= _SEEN_WRITE_INTERVAL or SESSION_SEEN_KEY not in session:
                 session[SESSION_SEEN_KEY] = now
         return self.get_response(request)
+
+
+ACTIVITY_KEY = "bb_activity"
+
+
+class UserSessionActivityMiddleware:
+    """allauth's session record (``usersessions``: address, browser, last seen) kept up to date
+    at most once a minute, instead of allauth's ``UserSessionsMiddleware`` on every request.
+
+    The record is written at once for a session not yet tracked (a new session key), and when
+    the client's address or browser changes (allauth then sends ``session_client_changed``);
+    otherwise ``last_seen_at`` is refreshed once ``_SEEN_WRITE_INTERVAL`` has passed. What is
+    tracked lives in the session itself, so the check costs no query.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if user is not None and session is not None and user.is_authenticated:
+            self._track(request, user, session)
+        return self.get_response(request)
+
+    def _track(self, request, user, session) -> None:
+        from allauth.account.adapter import get_adapter
+        from allauth.usersessions.internal import usersessionkit
+
+        if not session.session_key:
+            return
+        client = hashlib.blake2b(
+            "\n".join(
+                [
+                    session.session_key,
+                    str(user.pk),
+                    get_adapter().get_client_ip(request) or "",
+                    request.META.get("HTTP_USER_AGENT", ""),
+                ]
+            ).encode(),
+            digest_size=12,
+        ).hexdigest()
+        now = time.time()
+        tracked = session.get(ACTIVITY_KEY)
+        if tracked and tracked[0] == client and now - tracked[1] < _SEEN_WRITE_INTERVAL:
+            return
+        usersessionkit.track_activity(request, user=user, session=session)
+        session[ACTIVITY_KEY] = [client, now]
 
 
 MFA_OK_KEY = "bb_mfa_ok"

@@ -57,6 +57,12 @@ class Team(models.Model):
         return self.name
 
 
+def user_label(first_name: str, last_name: str, email: str) -> str:
+    """How a user is named everywhere: the full name, else the email address (``User.__str__``,
+    and option lists that read only these three columns)."""
+    return f"{first_name} {last_name}".strip() or email
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -108,7 +114,7 @@ class User(AbstractUser):
         ordering = ["email"]
 
     def __str__(self):
-        return self.get_full_name() or self.email
+        return user_label(self.first_name, self.last_name, self.email)
 
     @property
     def is_staff_role(self) -> bool:

@@ -6,7 +6,8 @@ views' access helpers, this only decides what is worth showing.
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role
@@ -39,6 +40,27 @@ NAV_ITEMS = [
 ]
 
 
+# Reversed addresses of argument-free URL names, per URL configuration and script prefix: they
+# cannot change while a process runs, and every page's header asks for a dozen of them.
+_REVERSED: dict[tuple[str, str, object, object], str | None] = {}
+
+
+def url_of(url_name: str) -> str | None:
+    """``reverse(url_name)`` for a name without arguments, remembered; None when it does not
+    exist (a section not built in this version)."""
+    key = (url_name, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+    try:
+        return _REVERSED[key]
+    except KeyError:
+        pass
+    try:
+        url = reverse(url_name)
+    except NoReverseMatch:
+        url = None
+    _REVERSED[key] = url
+    return url
+
+
 def navigation_for(user, current_path: str = "") -> list[dict]:
     if not user.is_authenticated:
         return []
@@ -47,9 +69,8 @@ def navigation_for(user, current_path: str = "") -> list[dict]:
     for item in NAV_ITEMS:
         if role not in item.roles:
             continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
+        url = url_of(item.url_name)
+        if url is None:
             # The section is not built yet in this version.
             continue
         current = url == current_path if url == "/" else current_path.startswith(url)

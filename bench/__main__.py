@@ -9,6 +9,9 @@ from pathlib import Path
 SIZES = ["tiny", "region", "province", "national"]
 
 
+from .runner import PARTS  # noqa: E402  (stdlib only: --help needs no Django)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -23,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--import-rows", type=int, default=50_000)
     run.add_argument("--raw-runs", type=int, default=5, help="runs of each page's raw SQL")
     run.add_argument("--output", type=Path, help="default: bench/results/<size>-<date>.json")
+    run.add_argument(
+        "--parts", default=",".join(PARTS),
+        help=f"a subset of {','.join(PARTS)} (default: all)",
+    )  # fmt: skip
     only_data = commands.add_parser("data", help="only fill the data set and add the bench users")
     only_data.add_argument("--size", choices=SIZES, default="region")
     only_data.add_argument("--database-url")
@@ -33,6 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     page.add_argument("--requests", type=int, default=15)
     page.add_argument("--raw-runs", type=int, default=3)
     page.add_argument("--profile", action="store_true", help="cProfile one request per page")
+    load = commands.add_parser("load", help="only gunicorn and the two locust loads (bench.load)")
+    load.add_argument("--size", choices=SIZES, default="region")
+    load.add_argument("--database-url")
+    load.add_argument("--load-seconds", type=int, default=20)
+    load.add_argument("--load-users", type=int, default=10)
+    load.add_argument("--rounds", type=int, default=1, help="each load this many times, in turn")
+    load.add_argument("--path", action="append", default=[], help="another path, as caseworker")
     markdown = commands.add_parser("markdown", help="a results file as docs/performance.md tables")
     markdown.add_argument("results", type=Path)
     args = parser.parse_args(argv)
@@ -52,6 +66,17 @@ def main(argv: list[str] | None = None) -> int:
         options = Options(size=args.size, database_url=args.database_url, raw_runs=args.raw_runs)
         return page_main(options, args.keys, requests=args.requests, profile=args.profile)
 
+    if args.command == "load":
+        from .load import main as load_main
+
+        options = Options(
+            size=args.size,
+            database_url=args.database_url,
+            load_seconds=args.load_seconds,
+            load_users=args.load_users,
+        )
+        return load_main(options, args.path, rounds=args.rounds)
+
     if args.command == "data":
         data(Options(size=args.size, database_url=args.database_url))
         return 0
@@ -67,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             followups=args.followups,
             import_rows=args.import_rows,
             raw_runs=args.raw_runs,
+            parts=tuple(part.strip() for part in args.parts.split(",") if part.strip()),
             output=args.output,
         )
     )

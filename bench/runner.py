@@ -49,6 +49,10 @@ STATE_DIR = PROJECT_DIR / ".data" / "bench"
 
 
 # --- Configuration ----------------------------------------------------------------------------
+# The parts of a run, in order; ``--parts`` runs a subset (a national run of every part takes long).
+PARTS = ("pages", "load", "matching", "rollup", "followups", "import")
+
+
 @dataclass
 class Options:
     size: str = "region"
@@ -61,6 +65,7 @@ class Options:
     import_rows: int = 50_000
     matching_runs: int = 5
     raw_runs: int = 5
+    parts: tuple[str, ...] = PARTS
     output: Path | None = None
     log: object = print
 
@@ -760,57 +765,37 @@ def run(options: Options) -> dict:
         }
         later = max(2, min(20, subjects.jobseekers_in_municipality // 25))
         all_pages = pages(subjects, later_page=later)
-        warm_every_worker(base, sessions, all_pages)
-        log(f"pages over HTTP ({options.requests} requests after {options.warmup} warm-up) ...")
-        for page in all_pages:
-            result = measure(
-                sessions[page.who], base + page.path,
-                requests=options.requests, warmup=options.warmup,
-            )  # fmt: skip
-            statements = page_sql(emails[page.who], page.path)
-            raw = raw_sql_ms(prepared["url"], statements, options.raw_runs)
-            result.update(
-                label=page.label, who=page.who, path=page.path, kind=page.kind,
-                raw_sql_ms=round(raw, 1), raw_statements=len(statements),
-                raw_ratio=round(result["p50_ms"] / raw, 2) if raw else None,
-            )  # fmt: skip
-            if page.admin:
-                admin = measure(
-                    sessions[page.who], base + page.admin,
-                    requests=options.requests, warmup=options.warmup,
-                )  # fmt: skip
-                admin["path"] = page.admin
-                report["admin"][page.key] = admin
-                result["admin_p50_ms"] = admin["p50_ms"]
-                result["admin_ratio"] = round(result["p50_ms"] / admin["p50_ms"], 2)
-            report["pages"][page.key] = result
-            log(f"  {page.label:<48} p50 {result['p50_ms']:>7.1f} ms  q {result['queries']}")
-        report["checks"]["constant_queries"] = {
-            f"{a} vs {b}": [report["pages"][a]["queries"], report["pages"][b]["queries"]]
-            for a, b in CONSTANT_PAIRS
-        }
-        log(f"load: locust, {options.load_users} users, {options.load_seconds} s each ...")
-        cookie = sessions["caseworker"].cookies["sessionid"]
-        trivial = load_rps(base, "/bench/trivial/", "", seconds=options.load_seconds,
-                           users=options.load_users)  # fmt: skip
-        listing = load_rps(base, "/jobseekers/", cookie, seconds=options.load_seconds,
-                           users=options.load_users)  # fmt: skip
-        report["load"] = {
-            "trivial": trivial,
-            "jobseeker_list": listing,
-            "ratio": round(listing["rps"] / trivial["rps"], 3) if trivial["rps"] else None,
-        }
+        report["parts"] = list(options.parts)
+        if "pages" in options.parts:
+            warm_every_worker(base, sessions, all_pages)
+            _pages_part(options, report, prepared, base, sessions, emails, all_pages)
+        if "load" in options.parts:
+            log(f"load: locust, {options.load_users} users, {options.load_seconds} s each ...")
+            cookie = sessions["caseworker"].cookies["sessionid"]
+            trivial = load_rps(base, "/bench/trivial/", "", seconds=options.load_seconds,
+                               users=options.load_users)  # fmt: skip
+            listing = load_rps(base, "/jobseekers/", cookie, seconds=options.load_seconds,
+                               users=options.load_users)  # fmt: skip
+            report["load"] = {
+                "trivial": trivial,
+                "jobseeker_list": listing,
+                "ratio": round(listing["rps"] / trivial["rps"], 3) if trivial["rps"] else None,
+            }
         report["memory"] = {"web_worker_peak_rss_mb": round(web_memory.stop() / 2**20, 1)}
-        log("matching one opening against all job seekers ...")
-        report["matching"] = matching_bench(subjects.opening, options.matching_runs)
-        log("statistics roll-up in the worker ...")
+        if "matching" in options.parts:
+            log("matching one opening against all job seekers ...")
+            report["matching"] = matching_bench(subjects.opening, options.matching_runs)
         worker_memory = MemorySampler(worker.pid).start()
-        report["rollup"] = rollup_bench(queue, worker_memory)
-        log(f"follow-up sending: {options.followups:,} due rows, one worker ...")
-        report["followups"] = followups_bench(queue, smtp, options.followups)
+        if "rollup" in options.parts:
+            log("statistics roll-up in the worker ...")
+            report["rollup"] = rollup_bench(queue, worker_memory)
+        if "followups" in options.parts:
+            log(f"follow-up sending: {options.followups:,} due rows, one worker ...")
+            report["followups"] = followups_bench(queue, smtp, options.followups)
         report["memory"]["worker_peak_rss_mb"] = round(worker_memory.stop() / 2**20, 1)
-        log(f"import of {options.import_rows:,} rows ...")
-        report["import"] = import_bench(options.import_rows, prepared["url"])
+        if "import" in options.parts:
+            log(f"import of {options.import_rows:,} rows ...")
+            report["import"] = import_bench(options.import_rows, prepared["url"])
     except BaseException as exc:
         # What was measured so far is kept, marked as incomplete.
         report["error"] = repr(exc)
@@ -827,6 +812,38 @@ def run(options: Options) -> dict:
     log(table(report))
     log(f"written to {output}")
     return report
+
+
+def _pages_part(options, report, prepared, base, sessions, emails, all_pages) -> None:
+    log = options.log
+    log(f"pages over HTTP ({options.requests} requests after {options.warmup} warm-up) ...")
+    for page in all_pages:
+        result = measure(
+            sessions[page.who], base + page.path,
+            requests=options.requests, warmup=options.warmup,
+        )  # fmt: skip
+        statements = page_sql(emails[page.who], page.path)
+        raw = raw_sql_ms(prepared["url"], statements, options.raw_runs)
+        result.update(
+            label=page.label, who=page.who, path=page.path, kind=page.kind,
+            raw_sql_ms=round(raw, 1), raw_statements=len(statements),
+            raw_ratio=round(result["p50_ms"] / raw, 2) if raw else None,
+        )  # fmt: skip
+        if page.admin:
+            admin = measure(
+                sessions[page.who], base + page.admin,
+                requests=options.requests, warmup=options.warmup,
+            )  # fmt: skip
+            admin["path"] = page.admin
+            report["admin"][page.key] = admin
+            result["admin_p50_ms"] = admin["p50_ms"]
+            result["admin_ratio"] = round(result["p50_ms"] / admin["p50_ms"], 2)
+        report["pages"][page.key] = result
+        log(f"  {page.label:<48} p50 {result['p50_ms']:>7.1f} ms  q {result['queries']}")
+    report["checks"]["constant_queries"] = {
+        f"{a} vs {b}": [report["pages"][a]["queries"], report["pages"][b]["queries"]]
+        for a, b in CONSTANT_PAIRS
+    }
 
 
 def _write(options: Options, report: dict) -> Path:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.html import conditional_escape, escape
-from django.utils.safestring import mark_safe
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from baanbrekers.forms import formfield_https
-from baanbrekers.models import Municipality, Role, Skill, User
+from baanbrekers.models import Municipality, Role, Skill, User, user_label
+from baanbrekers.widgets import LongSelect
 
 from .access import municipalities_to_work_in
 from .models import (
@@ -128,74 +128,86 @@ class EmployerForm(forms.ModelForm):
         return {*super()._get_validation_exclusions(), "valued_skills"}
 
 
-def _attrs(attrs: dict) -> str:
-    # As django/forms/widgets/attrs.html: False left out, True as a bare name.
-    return "".join(
-        f" {name}" if value is True else f' {name}="{escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
+class QueriedChoices(BaseChoiceIterator):
+    """Options read with one query of only the columns their labels need, when first needed (to
+    draw the select, or to check a submitted value), and then kept for the request: no model
+    instance per option, and no second query to fetch the chosen one."""
+
+    def __init__(self, rows, label, *, empty_label):
+        self.rows = rows  # a values_list QuerySet: (pk, *label columns)
+        self.label = label
+        self.empty_label = empty_label
+        self._choices = None
+
+    def __iter__(self):
+        if self._choices is None:
+            label = self.label
+            self._choices = [("", self.empty_label)]
+            self._choices.extend((str(row[0]), label(*row[1:])) for row in self.rows)
+        return iter(self._choices)
+
+    def __len__(self):
+        return len(list(iter(self)))
+
+
+def _sector_label(code: str, label: str) -> str:
+    return f"{code} {label}"  # as Sector.__str__
+
+
+def _choice_field(label):
+    """An optional choice of a row by id; the cleaned value is the id (an int) or None."""
+    return forms.TypedChoiceField(
+        label=label,
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=LongSelect,
+        # The wording of a ModelChoiceField, as before.
+        error_messages={
+            "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]
+        },
     )
 
 
-class LongSelect(forms.Select):
-    """A select of hundreds of options (municipalities, staff) written in Python: the same HTML
-    as Django's select.html and select_option.html, without a template include per option
-    (those were more than half of the employer list's time for a coordinator)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            parts.extend(
-                f'\n  <option value="{escape(option["value"])}"{_attrs(option["attrs"])}>'
-                f"{conditional_escape(option['label'])}</option>\n"
-                for option in options
-            )
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
-
-
 class EmployerFilterForm(forms.Form):
-    """The list's search and filters (GET); every field optional."""
+    """The list's search and filters (GET); every field optional. The choices of rows
+    (municipality, sector, relationship owner) clean to ids."""
 
     q = forms.CharField(
         label=_("Search"),
         required=False,
         help_text=_("Name, KvK number, postcode or competence"),
     )
-    municipality = forms.ModelChoiceField(
-        label=_("Municipality"),
-        queryset=Municipality.objects.none(),
-        required=False,
-        widget=LongSelect,
-    )
+    municipality = _choice_field(_("Municipality"))
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[("", _("All"))] + list(EmployerStatus.choices),
         required=False,
     )
-    sector = forms.ModelChoiceField(
-        label=_("Sector"), queryset=Sector.objects.none(), required=False, widget=LongSelect
-    )
-    owner = forms.ModelChoiceField(
-        label=_("Relationship owner"),
-        queryset=User.objects.none(),
-        required=False,
-        widget=LongSelect,
-    )
+    sector = _choice_field(_("Sector"))
+    owner = _choice_field(_("Relationship owner"))
     skill = forms.CharField(label=_("Competence"), required=False)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipalities_to_work_in(user).order_by("name")
-        self.fields["sector"].queryset = Sector.objects.filter(parent__isnull=True)
-        self.fields["owner"].queryset = back_office_users()
-        for name in ("municipality", "sector", "owner"):
-            self.fields[name].empty_label = _("All")
+        everyone = _("All")
+        self.fields["municipality"].choices = QueriedChoices(
+            municipalities_to_work_in(user).order_by("name").values_list("pk", "name"),
+            str,
+            empty_label=everyone,
+        )
+        self.fields["sector"].choices = QueriedChoices(
+            Sector.objects.filter(parent__isnull=True)
+            .order_by("code")
+            .values_list("pk", "code", "label"),
+            _sector_label,
+            empty_label=everyone,
+        )
+        self.fields["owner"].choices = QueriedChoices(
+            back_office_users().values_list("pk", "first_name", "last_name", "email"),
+            user_label,
+            empty_label=everyone,
+        )
 
 
 class ContactMomentForm(forms.ModelForm):

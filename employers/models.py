@@ -159,7 +159,15 @@ class Employer(models.Model):
         verbose_name = _("employer")
         verbose_name_plural = _("employers")
         ordering = ["trade_name"]
-        indexes = [models.Index(fields=["municipality", "status"], name="employer_muni_status_idx")]
+        indexes = [
+            models.Index(fields=["municipality", "status"], name="employer_muni_status_idx"),
+            # The list's default order (trade name, then id), for everyone and within a
+            # caseworker's municipalities: read in order and stopped after a page.
+            models.Index(fields=["trade_name", "id"], name="employer_name_order_idx"),
+            models.Index(
+                fields=["municipality", "trade_name", "id"], name="employer_muni_name_idx"
+            ),
+        ]
 
     def __str__(self):
         return self.trade_name

@@ -46,7 +46,7 @@ class EmployerFilters:
     q: str = ""
     municipality: int | None = None
     status: str = ""
-    sector: Sector | None = None
+    sector: Sector | int | None = None  # a top-level sector includes its subsectors
     owner: int | None = None
     skill: str = ""
 
@@ -95,9 +95,7 @@ def _employers_with_skill(name: str, *, exact: bool):
     return valued.union(sought)
 
 
-def employer_list(qs: QuerySet[Employer]) -> QuerySet[Employer]:
-    """Everything a list row shows, in a fixed number of queries whatever the number of rows:
-    one for the rows (with subqueries for the counts) and one for the valued competences."""
+def _with_list_annotations(qs: QuerySet[Employer]) -> QuerySet[Employer]:
     last_contact = (
         ContactMoment.objects.filter(employer=OuterRef("pk"))
         .order_by("-happened_at")
@@ -110,14 +108,55 @@ def employer_list(qs: QuerySet[Employer]) -> QuerySet[Employer]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return (
-        qs.select_related("municipality", "sector", "relationship_owner")
-        .annotate(
-            last_contact_at=Subquery(last_contact),
-            open_openings=Coalesce(Subquery(open_openings, output_field=IntegerField()), Value(0)),
-        )
-        .prefetch_related(Prefetch("valued_skills", queryset=Skill.objects.order_by("name")))
+    return qs.select_related("municipality", "sector", "relationship_owner").annotate(
+        last_contact_at=Subquery(last_contact),
+        open_openings=Coalesce(Subquery(open_openings, output_field=IntegerField()), Value(0)),
     )
+
+
+def employer_list(qs: QuerySet[Employer]) -> QuerySet[Employer]:
+    """Everything a list row shows, in a fixed number of queries whatever the number of rows:
+    one for the rows (with subqueries for the counts) and one for the valued competences."""
+    return _with_list_annotations(qs).prefetch_related(
+        Prefetch("valued_skills", queryset=Skill.objects.only("id", "name").order_by("name"))
+    )
+
+
+# The columns a row of the list page shows: the story texts and the other people's columns
+# (password hashes included) stay in the database.
+EMPLOYER_ROW_FIELDS = (
+    "id",
+    "trade_name",
+    "kvk_number",
+    "city",
+    "status",
+    "municipality__name",
+    "sector__label",
+    "relationship_owner__first_name",
+    "relationship_owner__last_name",
+    "relationship_owner__email",
+)
+
+
+def employer_rows(qs: QuerySet[Employer]) -> QuerySet[Employer]:
+    """The list page's rows: ``employer_list`` in one query of only the columns a row shows,
+    without the valued competences (``valued_skill_names`` reads those for a page at once)."""
+    return _with_list_annotations(qs).only(*EMPLOYER_ROW_FIELDS)
+
+
+def valued_skill_names(employer_ids: list[int]) -> dict[int, list[str]]:
+    """The names of the competences each employer values, by name, in one query."""
+    names: dict[int, list[str]] = {}
+    if not employer_ids:
+        return names
+    rows = (
+        Employer.valued_skills.through.objects.filter(employer_id__in=employer_ids)
+        .order_by("skill__name")
+        .values_list("employer_id", "skill__name")
+    )
+    for employer_id, name in rows:
+        names.setdefault(employer_id, []).append(name)
+    return names
 
 
 def employer_detail(qs: QuerySet[Employer]) -> QuerySet[Employer]:

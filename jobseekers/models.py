@@ -246,6 +246,11 @@ class JobSeeker(models.Model):
             models.Index(fields=["caseworker", "status"], name="jobseeker_caseworker_idx"),
             # The list's default order (name, then id) read straight from an index.
             models.Index(fields=["last_name", "first_name", "id"], name="jobseeker_name_order_idx"),
+            # A caseworker's list in name order within their municipalities, read in order.
+            models.Index(
+                fields=["municipality", "last_name", "first_name", "id"],
+                name="jobseeker_muni_name_idx",
+            ),
             # The other sort keys of the list, each with the id that makes the order unique.
             models.Index(fields=["ladder_step", "id"], name="jobseeker_ladder_order_idx"),
             models.Index(fields=["postcode", "id"], name="jobseeker_postcode_order_idx"),

@@ -19,6 +19,7 @@ from .models import (
     DevelopmentPlacement,
     Introduction,
     JobOutcome,
+    PlacementOutcome,
     PlacementStatus,
     Proposal,
     ProposalAnswer,
@@ -26,6 +27,20 @@ from .models import (
 from .transitions import is_ending_soon
 
 BOARD_COLUMN_LIMIT = 50
+PLACEMENT_COLUMNS = (
+    "placements_proposed",
+    "placements_agreed",
+    "placements_active",
+    "placements_finished",
+)
+# What a card shows of the records it names (their ``__str__`` and the board's templates): only
+# these columns are read and turned into objects, not the whole file of every person and company
+# on the board (most of the board's database time in Python was building those objects).
+CARD_FIELDS = {
+    "jobseeker": ("first_name", "last_name", "anonymised_on"),
+    "employer": ("trade_name",),
+    "opening": ("title", "kind", "employer"),
+}
 
 
 def pipeline_board(user: User) -> dict:
@@ -67,11 +82,28 @@ def pipeline_board(user: User) -> dict:
         matchable_openings(user)
         .filter(status=OpeningStatus.OPEN, kind__in=[OpeningKind.PLACEMENT, OpeningKind.VACANCY])
         .select_related("employer")
+        .only(*CARD_FIELDS["opening"], *_card_fields("employer"))
         .order_by("-created_at", "-pk")[:BOARD_COLUMN_LIMIT]
     )
-    for placement in board["placements_active"]:
-        placement.ending_soon = is_ending_soon(placement, today)
+    for key in PLACEMENT_COLUMNS:
+        for placement in board[key]:
+            # Only a running placement ends soon. Every card gets the flag: the template reads
+            # it on each card, and a missing attribute is a slow lookup in the template engine.
+            placement.ending_soon = key == "placements_active" and is_ending_soon(placement, today)
+    # The cards' labels, each choice translated once: ``get_FOO_display`` translates every
+    # choice of the field again on each call (about a thousand translations for a full board).
+    status, outcome = _labels(PlacementStatus), _labels(PlacementOutcome)
+    for placement in board["placements_finished"]:
+        placement.status_label = status.get(placement.status, placement.status)
+        placement.outcome_label = outcome.get(placement.outcome, placement.outcome)
+    kinds = _labels(OpeningKind)
+    for opening in board["openings"]:
+        opening.kind_label = kinds.get(opening.kind, opening.kind)
     return board
+
+
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
 
 
 def _first_cards(qs, related: tuple) -> list:
@@ -79,9 +111,20 @@ def _first_cards(qs, related: tuple) -> list:
     query: a narrow subquery picks the ids, and only those rows are joined to ``related`` (not
     every proposal of the user's municipalities before the LIMIT), in the same order."""
     first = qs.values("pk")[:BOARD_COLUMN_LIMIT]
+    # The card's own row whole (the transitions table's guards read it); of the related records
+    # only what the card shows.
+    own = [field.name for field in qs.model._meta.concrete_fields]
     return list(
-        qs.model.objects.filter(pk__in=first).select_related(*related).order_by(*qs.query.order_by)
+        qs.model.objects.filter(pk__in=first)
+        .select_related(*related)
+        .only(*own, *(name for path in related for name in _card_fields(path)))
+        .order_by(*qs.query.order_by)
     )
+
+
+def _card_fields(path: str) -> list[str]:
+    """``CARD_FIELDS`` of the record at ``path`` (``opening__employer``), as lookups."""
+    return [f"{path}__{name}" for name in CARD_FIELDS[path.rsplit("__", 1)[-1]]]
 
 
 def pipeline_counts(user: User) -> dict:

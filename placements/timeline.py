@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from baanbrekers.models import User
-from baanbrekers.timeline import FileAction, FileEntry
+from baanbrekers.timeline import FileAction, FileEntry, choice_label
 from employers.models import Employer, OpeningStatus
 from jobseekers.models import JobSeeker
 
@@ -53,14 +53,14 @@ def _proposal_entries(proposals, *, name_of) -> Iterator[FileEntry]:
             url=url,
             text=proposal.motivation,
             author=str(proposal.proposed_by) if proposal.proposed_by else "",
-            state=proposal.get_answer_display(),
+            state=choice_label(proposal, "answer"),
         )
         if proposal.answer != ProposalAnswer.PENDING and proposal.answered_at:
             yield FileEntry(
                 at=proposal.answered_at,
                 kind="answer",
                 title=_("Answer to the proposal: %(answer)s")
-                % {"answer": proposal.get_answer_display()},
+                % {"answer": choice_label(proposal, "answer")},
                 url=url,
                 text=proposal.answer_reason,
             )
@@ -87,14 +87,14 @@ def _placement_entries(placements, *, name_of) -> Iterator[FileEntry]:
                 "end": date_format(placement.planned_end_date, "j F Y"),
                 "hours": placement.hours_per_week,
             },
-            state=placement.get_status_display(),
+            state=choice_label(placement, "status"),
         )
         if placement.ended_on:
             yield FileEntry(
                 at=placement.ended_on,
                 kind="placement",
                 title=_("Placement ended: %(outcome)s")
-                % {"outcome": placement.get_outcome_display() or "—"},
+                % {"outcome": choice_label(placement, "outcome") or "—"},
                 url=url,
                 text=placement.end_reason,
             )
@@ -113,8 +113,8 @@ def _placement_entries(placements, *, name_of) -> Iterator[FileEntry]:
                 kind="evaluation",
                 title=_("Evaluation (%(moment)s, %(by)s)")
                 % {
-                    "moment": evaluation.get_moment_display().lower(),
-                    "by": evaluation.get_evaluator_display().lower(),
+                    "moment": choice_label(evaluation, "moment").lower(),
+                    "by": choice_label(evaluation, "evaluator").lower(),
                 },
                 url=url,
                 text=evaluation.progress,
@@ -130,8 +130,8 @@ def _job_entries(jobs, *, name_of) -> Iterator[FileEntry]:
             title=_("Paid work %(where)s") % {"where": name_of(job)},
             url=url,
             text=_("%(contract)s, %(hours)s hours a week")
-            % {"contract": job.get_contract_type_display(), "hours": job.hours_per_week},
-            state=job.get_route_display(),
+            % {"contract": choice_label(job, "contract_type"), "hours": job.hours_per_week},
+            state=choice_label(job, "route"),
         )
         if getattr(job, "end_date", None):
             yield FileEntry(at=job.end_date, kind="job", title=_("Job ended"), url=url)
@@ -142,7 +142,7 @@ def _job_entries(jobs, *, name_of) -> Iterator[FileEntry]:
                 title=_("Still working after %(months)s months?") % {"months": check.months},
                 url=url,
                 state=_("yes") if check.still_working else _("no"),
-                text=check.get_source_display(),
+                text=choice_label(check, "source"),
             )
 
 
@@ -179,11 +179,14 @@ def jobseeker_entries(jobseeker: JobSeeker, user: User) -> Iterator[FileEntry]:
     yield from _job_entries(
         jobs, name_of=lambda j: _("at %(employer)s") % {"employer": j.employer_display}
     )
-    pairings = (
+    pairings = list(
         BuddyPairing.objects.visible_to(user)
         .filter(jobseeker=jobseeker)
         .prefetch_related("meetings", "introductions")
     )
+    # Kept for jobseeker_actions on the same page: whether a pairing still runs is then known
+    # without asking again (the file's entries are gathered before its actions).
+    jobseeker._file_buddy_pairings = (user.pk, pairings)
     for pairing in pairings:
         url = reverse("placements:buddy_detail", args=[pairing.pk])
         yield FileEntry(
@@ -192,13 +195,14 @@ def jobseeker_entries(jobseeker: JobSeeker, user: User) -> Iterator[FileEntry]:
             title=_("Buddy pairing with %(buddy)s") % {"buddy": pairing.buddy_name},
             url=url,
             text=pairing.goals,
-            state=pairing.get_status_display(),
+            state=choice_label(pairing, "status"),
         )
         for meeting in pairing.meetings.all():
             yield FileEntry(
                 at=meeting.held_on,
                 kind="meeting",
-                title=_("Buddy meeting (%(kind)s)") % {"kind": meeting.get_kind_display().lower()},
+                title=_("Buddy meeting (%(kind)s)")
+                % {"kind": choice_label(meeting, "kind").lower()},
                 url=url,
                 text=meeting.notes,
             )
@@ -210,7 +214,7 @@ def jobseeker_entries(jobseeker: JobSeeker, user: User) -> Iterator[FileEntry]:
                 % {"person": intro.person_name, "company": intro.company_name},
                 url=url,
                 text=intro.notes,
-                state=intro.get_outcome_display(),
+                state=choice_label(intro, "outcome"),
             )
 
 
@@ -230,9 +234,17 @@ def jobseeker_actions(jobseeker: JobSeeker, user: User) -> Iterator[FileAction]:
         url=reverse("placements:jobseeker_matches", args=[jobseeker.pk]),
         order=15,
     )
-    active_buddy = (
-        BuddyPairing.objects.filter(jobseeker=jobseeker).exclude(status=BuddyStatus.ENDED).exists()
-    )
+    loaded = getattr(jobseeker, "_file_buddy_pairings", None)
+    if loaded is not None and loaded[0] == user.pk:
+        # The entries' pairings: everything the user may see of a person they see is every
+        # pairing of that person (both are scoped by the person's municipality).
+        active_buddy = any(pairing.status != BuddyStatus.ENDED for pairing in loaded[1])
+    else:
+        active_buddy = (
+            BuddyPairing.objects.filter(jobseeker=jobseeker)
+            .exclude(status=BuddyStatus.ENDED)
+            .exists()
+        )
     if not active_buddy:
         yield FileAction(
             key="buddy",

@@ -7,6 +7,7 @@ app_name = "placements"
 urlpatterns = [
     path("", views.pipeline, name="pipeline"),
     path("board/<int:pk>/<slug:action>/", views.board_action, name="board_action"),
+    path("board/<int:pk>/<slug:action>/form/", views.board_action_form, name="board_action_form"),
     path("openings/<int:pk>/matches/", views.opening_matches, name="opening_matches"),
     path("openings/<int:pk>/propose/", views.opening_propose, name="opening_propose"),
     path("jobseekers/<int:pk>/matches/", views.jobseeker_matches, name="jobseeker_matches"),

@@ -7,6 +7,7 @@ only; employer contacts get a 403 (their pages are the portal's).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -68,7 +69,7 @@ from .selectors import (
     pipeline_board,
     pipeline_counts,
 )
-from .transitions import STATUS_ACTIONS, action_options
+from .transitions import STATUS_ACTIONS, action_options, transition_check
 
 pipeline_required = user_passes(may_work_in_pipeline)
 
@@ -88,8 +89,11 @@ def pipeline(request):
 
 # --- The board's moves ------------------------------------------------------------------------
 # A card offers the status changes of placements.transitions (STATUS_ACTIONS) that the table
-# allows this user now; the ones that need input carry their small form. Every move is a plain
-# POST form (keyboard and no-JavaScript friendly) that htmx enhances to swap the board in place.
+# allows this user now. A move without input is a plain POST button; a move that needs input is a
+# link to its form (board_action_form): without JavaScript a page with that one form, with htmx
+# the form fetched into the card. The board itself builds no form (a region's board has ~200
+# cards: building every card's forms up front cost most of the page). Every move is a POST that
+# htmx enhances to swap the board in place.
 BOARD_MOVES = {
     "confirm_no_displacement": (
         NoDisplacementForm,
@@ -115,9 +119,22 @@ BOARD_COLUMNS = (
 class BoardMove:
     action: str
     label: str
+    # Needs input: the card shows a link to the form (or ``form`` itself, bound, after an error).
+    has_form: bool = False
     form: object | None = None
     reason: str | None = None
     open: bool = False
+    url: str = ""  # where the card's button posts, or its link to the form leads
+
+
+def _id_url(name: str, *rest) -> Callable[[int], str]:
+    """``reverse(name, args=[pk, *rest])`` for many ids at the cost of one: the route is
+    reversed once with a marker id and each id takes the marker's place. For the board's few
+    hundred links per request (``reverse`` is most of a card's rendering otherwise); only for
+    routes whose first argument is an ``<int:...>``."""
+    marker = 987654321
+    head, tail = reverse(name, args=[marker, *rest]).split(str(marker))
+    return lambda pk: f"{head}{int(pk)}{tail}"
 
 
 def _board_form(action: str, placement, data=None):
@@ -126,23 +143,37 @@ def _board_form(action: str, placement, data=None):
     return form_class(data, prefix=f"{action}-{placement.pk}") if form_class else None
 
 
-def _board_moves(placement, user, bound: tuple | None = None) -> list[BoardMove]:
+def _focused(form):
+    """The form replaces the link just activated (or comes back with its errors): focus goes to
+    its first field, the first wrong one if any, not back to the top of the page."""
+    names = [name for name in form.fields if name in form.errors] or list(form.fields)
+    form.fields[names[0]].widget.attrs["autofocus"] = True
+    return form
+
+
+def _board_moves(placement, options, urls: dict, bound: tuple | None = None) -> list[BoardMove]:
+    """The card's moves from its ``action_options``; ``bound``: (placement id, action, form) of
+    a move that came back with errors, shown open in its card. ``urls``: per action, the
+    ``_id_url`` of its form (a move with input) or of the move itself."""
     moves = []
-    for option in action_options(placement, user):
+    for option in options:
         if option.action not in BOARD_MOVES or option.action not in STATUS_ACTIONS:
             continue
         if not option.allowed:
             if option.action in BOARD_REASONS:
                 moves.append(BoardMove(option.action, "", reason=option.reason))
             continue
-        form = None
+        form_class, label = BOARD_MOVES[option.action]
         is_bound = bound is not None and bound[:2] == (placement.pk, option.action)
-        if is_bound:
-            form = bound[2]
-        elif BOARD_MOVES[option.action][0] is not None:
-            form = _board_form(option.action, placement)
         moves.append(
-            BoardMove(option.action, str(BOARD_MOVES[option.action][1]), form, open=is_bound)
+            BoardMove(
+                option.action,
+                str(label),
+                has_form=form_class is not None,
+                form=bound[2] if is_bound else None,
+                open=is_bound,
+                url=urls[option.action](placement.pk),
+            )
         )
     return moves
 
@@ -153,14 +184,32 @@ def _board_context(
     """The board with each card's moves. ``bound``: (placement id, action, form) whose input
     and errors are shown again; ``moved``: the card just moved, focused after the swap."""
     board = pipeline_board(request.user)
+    move_urls = {
+        action: _id_url(
+            "placements:board_action_form" if form_class else "placements:board_action", action
+        )
+        for action, (form_class, _label) in BOARD_MOVES.items()
+    }
+    detail_url = _id_url("placements:placement_detail")
+    job_url = _id_url("placements:job_create")
     columns = []
     for key, board_key, title in BOARD_COLUMNS:
         for placement in board[board_key]:
-            placement.board_moves = _board_moves(placement, request.user, bound)
-            placement.can_record_job = key == "finished" and "record_job" in {
-                o.action for o in action_options(placement, request.user) if o.allowed
-            }
+            options = action_options(placement, request.user)
+            placement.board_moves = _board_moves(placement, options, move_urls, bound)
+            placement.detail_url = detail_url(placement.pk)
+            placement.record_job_url = ""
+            if key == "finished" and any(o.action == "record_job" and o.allowed for o in options):
+                placement.record_job_url = (
+                    f"{job_url(placement.jobseeker_id)}?placement={placement.pk}"
+                )
         columns.append({"key": key, "title": title, "placements": board[board_key]})
+    proposal_url = _id_url("placements:proposal_detail")
+    for proposal in (*board["proposals_pending"], *board["proposals_interested"]):
+        proposal.detail_url = proposal_url(proposal.pk)
+    matches_url = _id_url("placements:opening_matches")
+    for opening in board["openings"]:
+        opening.matches_url = matches_url(opening.pk)
     return {
         "board": board,
         "columns": columns,
@@ -182,24 +231,71 @@ def _board_response(request, status=200, **kwargs):
     )
 
 
+def _board_move_page(request, placement, move: BoardMove, status=200):
+    """A move's form on a page of its own: the board's link without JavaScript."""
+    return render(
+        request,
+        "placements/board_move.html",
+        {"placement": placement, "move": move},
+        status=status,
+    )
+
+
+@pipeline_required
+@require_GET
+def board_action_form(request, pk, action):
+    """The form of one card's move, on demand. With htmx: the form alone, put in the card in
+    place of its link; without: a page with the form. A move the transitions table does not
+    allow (any more) says why instead."""
+    placement = placement_for_user(request.user, pk)
+    if action not in BOARD_MOVES or BOARD_MOVES[action][0] is None:
+        raise Http404
+    try:
+        # The transitions table's own gate (as the move's service will ask it again).
+        transition_check(placement, action, request.user)
+    except ValidationError as exc:
+        reason = " ".join(exc.messages)
+        if request.htmx:
+            return render(
+                request,
+                "placements/_board_move_refused.html",
+                {"placement": placement, "reason": reason},
+            )
+        messages.error(request, reason)
+        return redirect("placements:pipeline")
+    move = BoardMove(
+        action,
+        str(BOARD_MOVES[action][1]),
+        has_form=True,
+        form=_focused(_board_form(action, placement)),
+        open=True,
+    )
+    if request.htmx:
+        return render(
+            request, "placements/_board_move_form.html", {"placement": placement, "move": move}
+        )
+    return _board_move_page(request, placement, move)
+
+
 @pipeline_required
 @require_POST
 def board_action(request, pk, action):
     """Moves one card: the same services and transitions table as the placement's own page.
-    Without JavaScript it comes back to the board (or shows the board with the card's form and
-    its errors); with htmx it answers the board, the card in its new column."""
+    Without JavaScript it comes back to the board (or shows the move's form page with its
+    errors); with htmx it answers the board, the card in its new column (or the card's form
+    open with its errors)."""
     placement = placement_for_user(request.user, pk)
     if action not in BOARD_MOVES:
         raise Http404
     form = _board_form(action, placement, request.POST)
     if form is not None and not form.is_valid():
-        return _board_response(request, status=400, bound=(placement.pk, action, form))
+        return _board_refused(request, placement, action, form)
     try:
         _do_action(action, placement, form.cleaned_data if form else {}, request.user)
     except ValidationError as exc:
         if form is not None:
             apply_service_errors(form, exc)
-            return _board_response(request, status=400, bound=(placement.pk, action, form))
+            return _board_refused(request, placement, action, form)
         error = " ".join(exc.messages)
         if request.htmx:
             return _board_response(request, bound=(placement.pk, action, None), error=error)
@@ -210,6 +306,15 @@ def board_action(request, pk, action):
         return _board_response(request, moved=placement, message=message)
     messages.success(request, message)
     return redirect("placements:pipeline")
+
+
+def _board_refused(request, placement, action, form):
+    """A move's form with errors: in its card on the board (htmx), else on the move's page."""
+    _focused(form)
+    if request.htmx:
+        return _board_response(request, bound=(placement.pk, action, form))
+    move = BoardMove(action, str(BOARD_MOVES[action][1]), has_form=True, form=form, open=True)
+    return _board_move_page(request, placement, move, status=400)
 
 
 @pipeline_required

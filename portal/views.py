@@ -102,7 +102,9 @@ def _render(request, template, context=None, **kwargs):
     employer = getattr(request, "employer", None)
     if employer is not None:
         context.setdefault("employer", employer)
-        context.setdefault("companies", list(portal_employers(request.user).order_by("trade_name")))
+        # The company switch shows names only: not every company's story texts on every page.
+        companies = portal_employers(request.user).order_by("trade_name").only("pk", "trade_name")
+        context.setdefault("companies", list(companies))
     return render(request, template, context, **kwargs)
 
 

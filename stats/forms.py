@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from baanbrekers.widgets import LongSelect
+
 from .access import REGION
 from .selectors import Period
 
@@ -41,7 +43,7 @@ def default_period(today: datetime.date | None = None) -> Period:
 class DashboardFilterForm(forms.Form):
     start = MonthField(label=_("From"), required=False)
     end = MonthField(label=_("Up to and including"), required=False)
-    area = forms.ChoiceField(label=_("Municipality or region"), required=False)
+    area = forms.ChoiceField(label=_("Municipality or region"), required=False, widget=LongSelect)
 
     def __init__(self, *args, municipalities, region_name: str, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,8 @@ Which municipality a figure belongs to:
 - visits held and aldermen's visits: the visited employer's municipality;
 - everything about a person (joining visits, clicks, proposals, placements, jobs, buddies,
   outflow): the job seeker's municipality (as it is now: a job seeker who moves takes their
-  history along, and the roll-up recomputes the days concerned).
+  history along: the roll-up takes their stored contribution, stats.PersonFigures, off the days
+  concerned and adds the new one).
 
 Which day: the local (Europe/Amsterdam) date of the visit, of the proposal or its answer, the
 placement's start or end, the job's start, the buddy pairing's start or end, the introduction.
@@ -67,6 +68,9 @@ COUNT_FIELDS = [
     "retention_6m_answered",
     "retention_12m_answered",
 ]
+# Counted per visit (the visited employer's municipality); every other figure is about a person.
+VISIT_FIELDS = ["visits_held", "alderman_visits"]
+PERSON_FIELDS = [f for f in COUNT_FIELDS if f not in VISIT_FIELDS]
 
 
 class DailyFigures(models.Model):
@@ -155,3 +159,50 @@ class RollupState(models.Model):
 
     def __str__(self):
         return f"roll-up up to {self.watermark}"
+
+
+class PersonFigures(models.Model):
+    """What one job seeker adds to the figures of one day (the person figures only, see
+    PERSON_FIELDS; a zero is stored as NULL, which takes no room). Kept by the roll-up so that
+    an incremental run can take a changed person's old contribution off the daily figures and
+    add the new one, whatever changed (a move, a new job, an answer), without recomputing whole
+    days. Internal to the roll-up: nothing reads it but stats.services. ``jobseeker_id`` and
+    ``municipality_id`` are plain numbers: the rows of a person who is deleted stay until the
+    next full rebuild, as their figures do."""
+
+    pk = models.CompositePrimaryKey("jobseeker_id", "day")
+    jobseeker_id = models.IntegerField(_("job seeker"))
+    day = models.DateField(_("day"))
+    municipality_id = models.IntegerField(_("municipality"))
+    visit_jobseekers = models.IntegerField(null=True)
+    clicks = models.IntegerField(null=True)
+    proposals = models.IntegerField(null=True)
+    proposals_interested = models.IntegerField(null=True)
+    proposals_not_now = models.IntegerField(null=True)
+    proposals_declined = models.IntegerField(null=True)
+    placements_started = models.IntegerField(null=True)
+    placements_completed = models.IntegerField(null=True)
+    placements_ended_early = models.IntegerField(null=True)
+    jobs_visit = models.IntegerField(null=True)
+    jobs_placement = models.IntegerField(null=True)
+    jobs_buddy = models.IntegerField(null=True)
+    jobs_referral = models.IntegerField(null=True)
+    jobs_direct = models.IntegerField(null=True)
+    buddy_pairs_started = models.IntegerField(null=True)
+    buddy_pairs_ended = models.IntegerField(null=True)
+    introductions = models.IntegerField(null=True)
+    outflow = models.IntegerField(null=True)
+    days_to_work_total = models.IntegerField(null=True)
+    retention_6m_due = models.IntegerField(null=True)
+    retention_6m_working = models.IntegerField(null=True)
+    retention_12m_due = models.IntegerField(null=True)
+    retention_12m_working = models.IntegerField(null=True)
+    retention_6m_answered = models.IntegerField(null=True)
+    retention_12m_answered = models.IntegerField(null=True)
+
+    class Meta:
+        verbose_name = _("figures of one person on one day")
+        verbose_name_plural = _("figures of one person on one day")
+
+    def __str__(self):
+        return f"{self.jobseeker_id} {self.day}"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from baanbrekers.models import Municipality, Role, User
+from baanbrekers.widgets import LongModelChoiceField, LongSelect
 from employers.models import Employer, EmployerContact
 from jobseekers.models import ConsentKind, JobSeeker
 
@@ -30,7 +31,9 @@ def staff_users(*roles: str):
 class VisitForm(forms.Form):
     """Plan or change a visit. The employer is fixed once planned."""
 
-    employer = forms.ModelChoiceField(queryset=Employer.objects.none(), label=_("Employer"))
+    employer = forms.ModelChoiceField(
+        queryset=Employer.objects.none(), label=_("Employer"), widget=LongSelect
+    )
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     time = forms.TimeField(label=_("Start time"), widget=TIME_WIDGET)
     duration_minutes = forms.IntegerField(
@@ -44,7 +47,10 @@ class VisitForm(forms.Form):
     )
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
     host = forms.ModelChoiceField(
-        queryset=EmployerContact.objects.none(), required=False, label=_("Host at the company")
+        queryset=EmployerContact.objects.none(),
+        required=False,
+        label=_("Host at the company"),
+        widget=LongSelect,
     )
     capacity = forms.IntegerField(
         label=_("Places for job seekers"), min_value=0, max_value=50, initial=4
@@ -121,6 +127,7 @@ class SignUpForm(forms.Form):
     jobseeker = forms.ModelChoiceField(
         queryset=None,
         label=_("Job seeker"),
+        widget=LongSelect,
         error_messages={
             "required": _("Choose a job seeker from the list."),
             "invalid_choice": _(
@@ -144,7 +151,9 @@ class SignUpForm(forms.Form):
 
 
 class StaffAttendeeForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=None, label=_("Colleague or alderman"))
+    user = forms.ModelChoiceField(
+        queryset=None, label=_("Colleague or alderman"), widget=LongSelect
+    )
 
     def __init__(self, *args, visit: Visit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -204,7 +213,9 @@ class ReportForm(forms.Form):
 
 class ActionForm(forms.Form):
     what = forms.CharField(label=_("Agreed action"), max_length=300, required=False)
-    owner = forms.ModelChoiceField(queryset=None, label=_("Owner"), required=False)
+    owner = forms.ModelChoiceField(
+        queryset=None, label=_("Owner"), required=False, widget=LongSelect
+    )
     due_on = forms.DateField(label=_("Due on"), required=False, widget=DATE_WIDGET)
 
     def __init__(self, *args, **kwargs):
@@ -235,13 +246,22 @@ ActionFormSet = forms.formset_factory(ActionForm, extra=3, max_num=10)
 
 class AgendaFilterForm(forms.Form):
     view = forms.ChoiceField(
-        label=_("View"), choices=[("week", _("Week")), ("month", _("Month"))], required=False
+        label=_("View"),
+        choices=[("week", _("Week")), ("month", _("Month"))],
+        required=False,
+        widget=LongSelect,
     )
     date = forms.DateField(label=_("Date"), required=False, widget=DATE_WIDGET)
-    municipality = forms.ModelChoiceField(
+    # Hundreds of options each (baanbrekers.widgets: no template include per option).
+    municipality = LongModelChoiceField(
         queryset=Municipality.objects.all(), label=_("Municipality"), required=False
     )
-    alderman = forms.ModelChoiceField(queryset=None, label=_("Alderman"), required=False)
+    alderman = LongModelChoiceField(
+        queryset=None,
+        label=_("Alderman"),
+        required=False,
+        option_fields=("first_name", "last_name", "email"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from baanbrekers.access import (
     is_alderman,
     is_employer_contact,
+    municipality_ids,
     sees_all_municipalities,
     works_in_back_office,
 )
@@ -59,8 +60,7 @@ class VisitQuerySet(models.QuerySet):
         municipalities (time and company only, without opening them)."""
         if is_alderman(user):
             return self.filter(
-                self._joined_by(user)
-                | models.Q(employer__municipality__in=user.municipalities.values("pk"))
+                self._joined_by(user) | models.Q(employer__municipality__in=municipality_ids(user))
             )
         return self.visible_to(user)
 

@@ -7,9 +7,11 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from baanbrekers.access import is_alderman
 from baanbrekers.models import Role, User
 from employers.models import ContactMoment, Employer, Opening
 from jobseekers.models import JobSeeker
@@ -17,6 +19,23 @@ from matching.ranking import Match, rank_jobseekers_to_invite
 
 from .access import calendar_visits, visible_visits
 from .models import Click, Visit, VisitSignUp, VisitStaff, VisitStatus
+
+
+def signup_count() -> Coalesce:
+    """The number of job seekers signed up for the visit (``annotate(jobseeker_count=...)``).
+
+    A subquery rather than ``Count("signups")``: the join and GROUP BY of a count made
+    PostgreSQL read and group every visible visit before a page of them could be cut off, and
+    made the page's count query join the sign-ups too."""
+    signups = (
+        VisitSignUp.objects.filter(visit=OuterRef("pk"))
+        .order_by()
+        .values("visit")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(signups), 0)
+
 
 # --- Agenda ------------------------------------------------------------------------------------
 
@@ -72,12 +91,14 @@ def agenda_visits(
         qs = qs.filter(employer__municipality_id=municipality_id)
     if alderman_id:
         qs = qs.filter(staff__user_id=alderman_id, staff__user__role=Role.ALDERMAN)
+    # Only an alderman's agenda holds visits they may not open (Visit.objects.on_calendar_of);
+    # for everyone else the second look at the access rule would say yes to every row.
+    can_open = (
+        Exists(visible_visits(user).filter(pk=OuterRef("pk"))) if is_alderman(user) else Value(True)
+    )
     return (
         qs.select_related("employer__municipality")
-        .annotate(
-            jobseeker_count=Count("signups", distinct=True),
-            can_open=Exists(visible_visits(user).filter(pk=OuterRef("pk"))),
-        )
+        .annotate(jobseeker_count=signup_count(), can_open=can_open)
         .prefetch_related(
             Prefetch(
                 "staff",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from baanbrekers.models import User
-from baanbrekers.timeline import FileAction, FileEntry
+from baanbrekers.timeline import FileAction, FileEntry, choice_label
 from employers.models import Employer
 from jobseekers.models import ConsentKind, JobSeeker
 
@@ -44,7 +44,7 @@ def jobseeker_entries(jobseeker: JobSeeker, user: User) -> Iterator[FileEntry]:
             title=_visit_title(visit),
             url=visit.get_absolute_url(),
             author=str(signup.signed_up_by) if signup.signed_up_by else "",
-            state=visit.get_status_display(),
+            state=choice_label(visit, "status"),
         )
     clicks = Click.objects.filter(jobseeker=jobseeker, visit__in=visits).select_related(
         "visit__employer", "created_by"
@@ -74,8 +74,11 @@ def jobseeker_actions(jobseeker: JobSeeker, user: User) -> Iterator[FileAction]:
         .order_by("starts_at")[: SIGNUP_CHOICES * 3]
     )
     open_visits = [v for v in coming if v.taken < v.capacity][:SIGNUP_CHOICES]
-    consenting = (
-        JobSeeker.objects.consenting_to(ConsentKind.JOIN_VISITS).filter(pk=jobseeker.pk).exists()
+    # The file page has the person's consents at hand already (its consents table).
+    today = timezone.localdate()
+    consenting = any(
+        consent.kind == ConsentKind.JOIN_VISITS and consent.is_valid_on(today)
+        for consent in jobseeker.consents.all()
     )
     yield FileAction(
         key="visit_signup",
@@ -100,7 +103,7 @@ def employer_entries(employer: Employer, user: User) -> Iterator[FileEntry]:
             title=_visit_title(visit),
             url=visit.get_absolute_url(),
             text=visit.purpose,
-            state=visit.get_status_display(),
+            state=choice_label(visit, "status"),
         )
     # Names only of the people the user may see; others by their initials.
     clicks = (

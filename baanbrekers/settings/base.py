@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "baanbrekers.middleware.UserSessionActivityMiddleware",
     "baanbrekers.middleware.StaffMFARequiredMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
@@ -123,7 +123,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis backend, reusing its client object (baanbrekers/cache.py).
+        "BACKEND": "baanbrekers.cache.ReusedClientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="bb"),
     }
@@ -218,6 +219,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Baanbrekers")
 # Staff (caseworkers, coordinators, aldermen) must set up TOTP before they can work.
 MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
+# allauth keeps a record per session (IP, browser, last seen: the "sessions" page where a user
+# ends the others). Its own middleware updates that row on every request (five statements);
+# baanbrekers.middleware.UserSessionActivityMiddleware does so once a minute, or at once when
+# the address or browser changes.
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # Sessions: absolute lifetime 12 hours; staff are logged out after 30 idle minutes.
@@ -226,6 +231,11 @@ SESSION_IDLE_TIMEOUT_STAFF = env.int("SESSION_IDLE_SECONDS_STAFF", default=30 * 
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Sessions are read from Redis (the default cache) and written through to PostgreSQL: no query
+# per request for the session, and a session survives Redis being emptied or away. Ending a
+# session (log out, allauth's "end other sessions", the idle and absolute limits) deletes it
+# from both at once.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Security headers -----------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

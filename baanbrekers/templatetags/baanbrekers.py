@@ -1,7 +1,45 @@
 from django import template
+from django.core.signals import setting_changed
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, get_script_prefix
 from django.utils.html import format_html
 
+from baanbrekers.navigation import url_of
+
 register = template.Library()
+
+
+@register.simple_tag
+def fixed_url(url_name: str) -> str:
+    """``{% url 'name' %}`` for a name without arguments, reversed once per process (the
+    header's links, on every page)."""
+    url = url_of(url_name)
+    if url is None:
+        raise NoReverseMatch(f"Reverse for '{url_name}' not found.")
+    return url
+
+
+# The address of a static file (the manifest's hashed name) cannot change while a process runs;
+# settings changed by tests (STATIC_URL, STORAGES) start over.
+_STATIC: dict[tuple[str, str], str] = {}
+
+
+@register.simple_tag
+def cached_static(path: str) -> str:
+    """``{% static path %}``, looked up in the manifest once per process."""
+    key = (path, get_script_prefix())
+    url = _STATIC.get(key)
+    if url is None:
+        url = _STATIC[key] = static(path)
+    return url
+
+
+def _forget_static(*, setting, **kwargs) -> None:
+    if setting in {"STATIC_URL", "STATIC_ROOT", "STORAGES", "STATICFILES_DIRS", "DEBUG"}:
+        _STATIC.clear()
+
+
+setting_changed.connect(_forget_static, dispatch_uid="baanbrekers.templatetags.cached_static")
 
 
 @register.simple_tag(takes_context=True)

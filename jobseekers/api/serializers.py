@@ -27,6 +27,11 @@ class SkillNamesField(serializers.Field):
         return [v for v in data if v.strip()]
 
 
+@extend_schema_field(serializers.ListField(child=serializers.CharField(max_length=80)))
+class WordNamesField(serializers.ReadOnlyField):
+    """Skills or interests already read as a list of names (``selectors.jobseeker_words``)."""
+
+
 class JobSeekerListParamsSerializer(serializers.Serializer):
     """The list's query parameters: documented and checked by the same fields (a wrong value is
     a 400 with the field's error, as the schema says; an empty one means "any")."""
@@ -87,8 +92,9 @@ class NoteSerializer(serializers.ModelSerializer):
 class JobSeekerListSerializer(serializers.ModelSerializer):
     bsn_masked = serializers.CharField(source="masked_bsn", read_only=True)
     municipality_name = serializers.CharField(source="municipality.name", read_only=True)
-    skills = SkillNamesField(read_only=True)
-    interests = SkillNamesField(read_only=True)
+    # Set on each row of a page by the view (one query for the page, jobseeker_words).
+    skills = WordNamesField(source="skill_names")
+    interests = WordNamesField(source="interest_names")
 
     class Meta:
         model = JobSeeker

@@ -19,7 +19,7 @@ from baanbrekers.services import audit_list_record
 
 from .. import services
 from ..models import Consent, JobSeeker
-from ..selectors import JobSeekerFilters, jobseeker_list, looks_like_bsn
+from ..selectors import JobSeekerFilters, jobseeker_list, jobseeker_words, looks_like_bsn
 from .serializers import (
     BsnRevealSerializer,
     ConsentSerializer,
@@ -80,6 +80,10 @@ class JobSeekerViewSet(
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         if page is not None:
+            # The page's skills and interests as names, one query (JobSeekerListSerializer).
+            words = jobseeker_words([jobseeker.pk for jobseeker in page])
+            for jobseeker in page:
+                jobseeker.skill_names, jobseeker.interest_names = words.get(jobseeker.pk, ([], []))
             # As on the page: one audit event per page of the list, with the ids it holds.
             audit_list_record(
                 actor=self.request.user,

@@ -1,6 +1,16 @@
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def fresh_celery_check():
+    """The workers' answer is kept a few seconds in the process: each test asks anew."""
+    from baanbrekers import health
+
+    health.celery_check_forget()
+    yield
+    health.celery_check_forget()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_healthz_is_200_when_database_redis_and_worker_are_up(client, celery_worker):
     response = client.get("/healthz")
@@ -37,6 +47,34 @@ def test_healthz_is_503_naming_the_database_when_it_fails(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert "database" in response.json()["failing"]
+
+
+@pytest.mark.django_db
+def test_healthz_pings_the_workers_at_most_once_per_interval(client, monkeypatch):
+    # Anyone may call /healthz: a flood of calls must not become a flood of broadcast pings.
+    from baanbrekers import health
+
+    pings = []
+
+    def ping():
+        pings.append(1)
+        if len(pings) == 1:
+            raise RuntimeError("no worker answered")
+        return "ok (1 worker)"
+
+    monkeypatch.setattr(health, "_ping_workers", ping)
+    now = [1000.0]
+    monkeypatch.setattr(health, "_clock", lambda: now[0])
+    for _ in range(5):
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        assert response.json()["checks"]["celery"] == "error: RuntimeError"
+    assert len(pings) == 1
+    now[0] += health.CELERY_CHECK_SECONDS
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["celery"] == "ok (1 worker)"
+    assert len(pings) == 2
 
 
 def test_healthz_needs_no_login_and_is_not_cached(client, db, settings):

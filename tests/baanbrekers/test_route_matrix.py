@@ -244,6 +244,8 @@ MATRIX: dict[str, Row] = {
     "placements:pipeline": GET(302, 200, 200, 200, 200, 403, 403),  # aldermen: figures only
     # A card's move on the board; an empty "complete" is refused by its form (400).
     "placements:board_action": POST(302, 400, 404, 400, 403, 403, 403),
+    # The form of that move, on demand (the world's placement is active: "complete" is allowed).
+    "placements:board_action_form": GET(*BO_RECORD),
     "placements:opening_matches": GET(*BO_RECORD),
     "placements:opening_propose": POST(302, 302, 404, 302, 403, 403, 403),
     "placements:jobseeker_matches": GET(*BO_RECORD),

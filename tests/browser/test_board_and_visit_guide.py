@@ -1,7 +1,8 @@
 """Issue 11 in a real browser, at desktop and phone width: a card moves on the pipeline board with
 the keyboard alone (htmx swaps the board; focus lands on the moved card), and a visit's page
 guides (places left or "full", the confirmation before cancelling). Every page passes axe-core
-(no serious or critical finding). SCREENSHOT_DIR=... keeps screenshots of each step."""
+(no serious or critical finding). SCREENSHOT_DIR=... keeps screenshots of each step.
+Issue 14: a move that needs input brings its form into the card on demand (focus on its field)."""
 
 import datetime
 import os
@@ -42,7 +43,9 @@ def test_a_card_moves_on_the_board_with_the_keyboard(
 
     make_placement(user=coordinator, jobseeker=person("Sanne", "de Wit"))
     agreed = make_placement(user=coordinator, jobseeker=person("Ahmed", "Bakker"), status="agreed")
-    make_placement(user=coordinator, jobseeker=person("Lotte", "Verhoeven"), status="active")
+    active = make_placement(
+        user=coordinator, jobseeker=person("Lotte", "Verhoeven"), status="active"
+    )
 
     page.set_viewport_size(viewport)
     log_in(page, live_server, caseworker_heusden)
@@ -65,6 +68,23 @@ def test_a_card_moves_on_the_board_with_the_keyboard(
     assert agreed.status == PlacementStatus.ACTIVE
     assert_accessible(page, axe)
     _shot(page, f"board-moved-{viewport['width']}")
+
+    # A move with input: the link brings its form into the card, focus on the first field.
+    card = page.locator("#pl-col-active").locator(f"#placement-{active.pk}")
+    complete = re.compile(r"^Afronden\W+Lotte Verhoeven$")
+    card.get_by_role("link", name=complete).focus()
+    page.keyboard.press("Enter")
+    outcome = card.get_by_label("Uitkomst")
+    expect(outcome).to_be_focused()
+    assert_accessible(page, axe)
+    _shot(page, f"board-form-{viewport['width']}")
+    outcome.select_option("training")
+    card.get_by_role("button", name=complete).click()
+    finished = page.locator("#pl-col-finished").locator(f"#placement-{active.pk}")
+    expect(finished).to_be_focused()
+    expect(page.get_by_role("status")).to_contain_text("De ontwikkelplek is afgerond.")
+    active.refresh_from_db()
+    assert active.status == PlacementStatus.COMPLETED
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=["wide", "phone"])

@@ -1,9 +1,19 @@
+import datetime as dt
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from baanbrekers.services import skills_from_names
-from employers.models import ContactMoment, Employer, EmployerStatus, Opening, Referral
+from employers.models import (
+    ContactMoment,
+    Employer,
+    EmployerStatus,
+    Opening,
+    OpeningStatus,
+    Referral,
+)
 
 from .factories import (
     ContactMomentFactory,
@@ -390,7 +400,7 @@ def listing(heusden, loon_op_zand, caseworker_heusden):
 def _names(client, query):
     response = client.get(f"/employers/?{query}")
     assert response.status_code == 200
-    return [e.trade_name for e in response.context["employers"]]
+    return [row["name"] for row in response.context["rows"]]
 
 
 @pytest.mark.parametrize(
@@ -455,6 +465,104 @@ def test_list_page_query_count_does_not_grow_with_rows(client, caseworker_heusde
     # The user (twice, with a savepoint), a count, the rows, their tags and the filters'
     # three choice lists.
     assert many <= 10
+
+
+def test_list_row_shows_tags_place_sector_status_owner_offers_and_last_contact(
+    client, caseworker_heusden, listing
+):
+    bakery = listing["bakery"]
+    bakery.valued_skills.set(
+        skills_from_names(["Vroeg opstaan", "Bakken", "Zorgvuldig", "Teamwerk", "Punctueel"])
+    )
+    bakery.city = "Drunen"  # a place in the municipality of Heusden
+    bakery.save(update_fields=["city"])
+    OpeningFactory(employer=bakery)
+    OpeningFactory(employer=bakery, status=OpeningStatus.CLOSED)
+    # Late on 4 March in UTC is 5 March in the Netherlands.
+    ContactMomentFactory(
+        employer=bakery, happened_at=dt.datetime(2026, 3, 4, 23, 30, tzinfo=dt.UTC)
+    )
+    ContactMomentFactory(employer=bakery, happened_at=dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC))
+    client.force_login(caseworker_heusden)
+    html = client.get("/employers/?q=gils").content.decode()
+    row = html[html.index("<tbody>") : html.index("</tbody>")]
+    # The first four competences by name (in the database's order), of five.
+    first_four = list(bakery.valued_skills.order_by("name").values_list("name", flat=True)[:4])
+    assert re.findall(r'<li class="bb-tag">([^<]*)</li>', row) == first_four
+    cells = [re.sub(r"\s+", " ", c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+    assert f'href="/employers/{bakery.pk}/"' in cells[0]
+    assert cells[1:] == [
+        "40000001",
+        'Heusden<br><span class="bb-muted">Drunen</span>',
+        "Brood en banket",
+        '<span class="bb-status bb-status--active">Actieve relatie</span>',
+        "Karin",
+        "1",
+        "5 maart 2026",
+    ]
+
+
+def test_list_row_without_sector_owner_or_contact_shows_dashes(client, caseworker_heusden, listing):
+    listing["care"].city = "Loon op Zand"  # the municipality's own name is not repeated
+    listing["care"].save(update_fields=["city"])
+    client.force_login(caseworker_heusden)
+    html = client.get("/employers/?q=40000002").content.decode()
+    row = html[html.index("<tbody>") : html.index("</tbody>")]
+    cells = [re.sub(r"\s+", " ", c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+    # Zorgcentrum: a sector, no owner, one open offer (from the fixture), never contacted.
+    assert cells[3:] == [
+        "Zorg",
+        '<span class="bb-status bb-status--prospect">Prospect</span>',
+        "—",
+        "1",
+        "—",
+    ]
+    assert cells[2] == "Loon op Zand"
+
+
+def test_list_page_queries_do_not_depend_on_filters_or_page_size(
+    client, coordinator, listing, heusden
+):
+    """The filters' choices are read once, to draw them and to check what was chosen: choosing
+    a municipality, sector or owner adds no query."""
+    client.force_login(coordinator)
+    client.get("/employers/")  # warm up the session
+    counts = {}
+    for query in [
+        "",
+        "per_page=100",
+        "page=2",
+        f"municipality={heusden.pk}&status=active",
+        f"sector={listing['section'].pk}&sort=-sector",
+        f"owner={listing['bakery'].relationship_owner_id}",
+        "q=gils&sort=last_contact",
+    ]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"/employers/?{query}")
+        assert response.status_code == 200
+        assert response.context["rows"], query
+        counts[query] = len(
+            [q for q in ctx.captured_queries if "session" not in q["sql"].split(" WHERE ")[0]]
+        )
+    assert len(set(counts.values())) == 1, counts
+
+
+def test_filtering_on_a_municipality_outside_ones_own_is_an_error_next_to_the_field(
+    client, caseworker_heusden, listing, waalwijk
+):
+    client.force_login(caseworker_heusden)
+    response = client.get(f"/employers/?municipality={waalwijk.pk}&owner=nobody")
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) == {"municipality", "owner"}
+    assert "Selecteer een geldige keuze" in form.errors["municipality"][0]
+    # The list is not narrowed by a filter that is not valid.
+    assert len(response.context["rows"]) == 2
+    html = response.content.decode()
+    assert "utrecht-form-field--invalid" in html
+    select = html[html.index('<select name="municipality"') :]
+    select = select[: select.index("</select>")]
+    assert f'<option value="{waalwijk.pk}"' not in select
 
 
 # --- Admin ---------------------------------------------------------------------------------

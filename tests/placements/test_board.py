@@ -2,6 +2,9 @@
 transitions table (placements/transitions.py) allows the user; a move is a plain POST form that
 htmx enhances (the card lands in its new column), and without JavaScript it comes back to the
 board. Before issue 11 the board was read-only: these tests failed.
+
+Issue 14: a move that needs input is a link to its form, built on demand (htmx fetches it into
+the card; without JavaScript the link opens a page with the form). The board builds no form.
 """
 
 import re
@@ -26,6 +29,10 @@ def move_url(placement, action):
     return reverse("placements:board_action", args=[placement.pk, action])
 
 
+def form_url(placement, action):
+    return reverse("placements:board_action_form", args=[placement.pk, action])
+
+
 @pytest.fixture
 def proposed(coordinator, heusden_person):
     return make_placement(user=coordinator, jobseeker=heusden_person, status="proposed")
@@ -43,11 +50,63 @@ def test_a_card_offers_only_what_the_transitions_table_allows(client, caseworker
     client.force_login(caseworker_heusden)
     card = column(client.get(reverse("placements:pipeline")).content.decode(), "proposed")
     # Proposed, displacement not yet checked: record the check, or end; agreeing waits, with why.
-    assert move_url(proposed, "confirm_no_displacement") in card
-    assert move_url(proposed, "end_early") in card
+    assert f'href="{form_url(proposed, "confirm_no_displacement")}"' in card
+    assert f'href="{form_url(proposed, "end_early")}"' in card
     assert move_url(proposed, "agree") not in card
     assert "geen reguliere baan verdringt" in card
     assert move_url(proposed, "start") not in card
+    # The moves with input are links to their forms: the board itself builds no form.
+    assert "<textarea" not in card and "<select" not in card
+
+
+def test_a_moves_form_comes_on_demand_into_the_card_or_on_a_page_of_its_own(
+    client, caseworker_heusden, proposed
+):
+    client.force_login(caseworker_heusden)
+    url = form_url(proposed, "confirm_no_displacement")
+    # With htmx: the form alone, open, posting the move and swapping the board; focus on its field.
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    assert "<html" not in fragment
+    assert f'hx-post="{move_url(proposed, "confirm_no_displacement")}"' in fragment
+    assert 'hx-target="#pl-board"' in fragment
+    assert f'name="confirm_no_displacement-{proposed.pk}-note"' in fragment
+    assert "autofocus" in fragment
+    # Without JavaScript: a page with the same form, a plain POST back to the board.
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h1" in page and "Controle op verdringing vastleggen" in page
+    assert f'action="{move_url(proposed, "confirm_no_displacement")}"' in page
+    assert "hx-post" not in page
+    response = client.post(
+        move_url(proposed, "confirm_no_displacement"),
+        {f"confirm_no_displacement-{proposed.pk}-note": "Geen vacature bij deze werkgever."},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("placements:pipeline")
+    proposed.refresh_from_db()
+    assert proposed.no_displacement_confirmed
+
+
+def test_a_moves_form_the_table_refuses_says_why(
+    client, caseworker_heusden, caseworker_waalwijk, proposed
+):
+    client.force_login(caseworker_heusden)
+    # Extending is for an active placement: no form, the reason instead (with or without htmx).
+    response = client.get(form_url(proposed, "extend"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "<form" not in response.content.decode()
+    assert "Alleen een lopende ontwikkelplek" in response.content.decode()
+    response = client.get(form_url(proposed, "extend"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("placements:pipeline")
+    assert "Alleen een lopende ontwikkelplek" in response.content.decode()
+    # A move without input has no form; an unknown move neither.
+    assert client.get(form_url(proposed, "agree")).status_code == 404
+    assert client.get(form_url(proposed, "explode")).status_code == 404
+    # Another region's card: a 404, as for the move itself.
+    client.force_login(caseworker_waalwijk)
+    assert client.get(form_url(proposed, "end_early")).status_code == 404
 
 
 def test_moving_a_card_with_htmx_puts_it_in_its_new_column(
@@ -86,12 +145,19 @@ def test_a_move_with_input_keeps_what_was_typed_and_says_what_is_wrong(
 ):
     placement = make_placement(user=coordinator, jobseeker=heusden_person, status="active")
     client.force_login(caseworker_heusden)
-    response = client.post(
-        move_url(placement, "end_early"), {f"end_early-{placement.pk}-reason": "Verhuisd"}
-    )
+    data = {f"end_early-{placement.pk}-reason": "Verhuisd", f"end_early-{placement.pk}-outcome": ""}
+    # Without JavaScript: the move's page again, with what was typed and the error.
+    response = client.post(move_url(placement, "end_early"), data)
     assert response.status_code == 400
+    page = response.content.decode()
+    assert "Verhuisd" in page and "utrecht-form-field--invalid" in page
+    assert f'action="{move_url(placement, "end_early")}"' in page
+    # With htmx: the board, the card's form open with what was typed and the error.
+    response = client.post(move_url(placement, "end_early"), data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
     card = column(response.content.decode(), "active")
-    assert "Verhuisd" in card
+    assert "Verhuisd" in card and "utrecht-form-field--invalid" in card
+    assert '<details class="pl-move" open>' in card
     placement.refresh_from_db()
     assert placement.status == PlacementStatus.ACTIVE
     response = client.post(

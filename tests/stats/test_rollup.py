@@ -135,3 +135,13 @@ def test_the_periodic_task_runs_the_incremental_roll_up(generated, monkeypatch):
     assert figures_rebuild.apply().get()["full"] is True
     assert figures_update.apply().get()["full"] is False
     assert DailyFigures.objects.exists()
+
+
+def test_the_roll_up_tasks_may_run_longer_than_an_ordinary_task(settings):
+    # At national size a full rebuild takes minutes; under the default limit of every task the
+    # worker killed it (SoftTimeLimitExceeded) and the figures were never rebuilt.
+    from stats.tasks import figures_rebuild, figures_update
+
+    for task in (figures_rebuild, figures_update):
+        assert task.soft_time_limit >= 30 * 60 > settings.CELERY_TASK_SOFT_TIME_LIMIT
+        assert task.time_limit > task.soft_time_limit

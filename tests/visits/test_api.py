@@ -60,6 +60,19 @@ def test_api_detail_has_attendees_for_the_back_office_only(
     assert "Fenna" not in str(data)
 
 
+def test_api_list_gives_every_role_the_same_fields_in_the_same_order(
+    client, caseworker_heusden, alderman, visit_with_people
+):
+    client.force_login(caseworker_heusden)
+    back_office = client.get(URL).json()["results"][0]
+    client.force_login(alderman)
+    (row,) = client.get(URL).json()["results"]
+    assert list(row) == list(back_office)
+    assert row["jobseekers"] == [] and row["clicks"] == [] and row["jobseeker_count"] == 1
+    assert row["staff"] == back_office["staff"] and row["actions"] == back_office["actions"]
+    assert back_office["jobseekers"][0]["name"] == "Fenna V."
+
+
 def test_api_list_query_count_is_constant(
     client, coordinator, employer, alderman, django_assert_max_num_queries
 ):

@@ -1,5 +1,6 @@
 """Visits in the API: attendees, clicks and actions. Job seekers' names only for the back office."""
 
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -12,7 +13,8 @@ from ..models import Click, Visit, VisitAction, VisitSignUp, VisitStaff
 
 class StaffAttendeeSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(source="user_id", read_only=True)
-    name = serializers.CharField(source="user.__str__", read_only=True)
+    # str(user); a source of "user.__str__" made DRF inspect the method's signature per row.
+    name = serializers.CharField(source="user", read_only=True)
     role = serializers.CharField(source="user.role", read_only=True)
 
     class Meta:
@@ -38,7 +40,7 @@ class ClickSerializer(serializers.ModelSerializer):
 
 
 class VisitActionSerializer(serializers.ModelSerializer):
-    owner_name = serializers.CharField(source="owner.__str__", read_only=True)
+    owner_name = serializers.CharField(source="owner", read_only=True)
 
     class Meta:
         model = VisitAction
@@ -54,10 +56,11 @@ class VisitSerializer(serializers.ModelSerializer):
     ends_at = serializers.DateTimeField(read_only=True)
     location = serializers.CharField(read_only=True)
     jobseeker_count = serializers.IntegerField(read_only=True)
-    staff = StaffAttendeeSerializer(many=True, read_only=True)
-    jobseekers = JobSeekerAttendeeSerializer(source="signups", many=True, read_only=True)
-    clicks = ClickSerializer(many=True, read_only=True)
-    actions = VisitActionSerializer(many=True, read_only=True)
+    # The related rows are lists the view's queryset prefetches (VisitViewSet.get_queryset).
+    staff = StaffAttendeeSerializer(source="staff_rows", many=True, read_only=True)
+    jobseekers = JobSeekerAttendeeSerializer(source="signup_rows", many=True, read_only=True)
+    clicks = ClickSerializer(source="click_rows", many=True, read_only=True)
+    actions = VisitActionSerializer(source="action_rows", many=True, read_only=True)
 
     class Meta:
         model = Visit
@@ -92,13 +95,28 @@ class VisitSerializer(serializers.ModelSerializer):
                 employer__in=self.fields["employer"].queryset
             )
 
+    # Filled for the back office only (visits.access.sees_jobseeker_names); empty otherwise.
+    NAMED_FIELDS = ("jobseekers", "clicks")
+
+    @cached_property
+    def _shows_names(self) -> bool:
+        # Asked once per response: a list reuses this serializer for every visit.
+        request = self.context.get("request")
+        return request is not None and sees_jobseeker_names(request.user)
+
+    @property
+    def _readable_fields(self):
+        for field in super()._readable_fields:
+            if self._shows_names or field.field_name not in self.NAMED_FIELDS:
+                yield field
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        request = self.context.get("request")
-        if request is None or not sees_jobseeker_names(request.user):
-            data["jobseekers"] = []
-            data["clicks"] = []
-        return data
+        if self._shows_names:
+            return data
+        return {
+            name: data.get(name, []) for name, field in self.fields.items() if not field.write_only
+        }
 
     def validate(self, attrs):
         employer = attrs.get("employer") or getattr(self.instance, "employer", None)

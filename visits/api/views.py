@@ -1,6 +1,6 @@
 """/api/v1/visits/: the same access rules as the pages (visits.access), writes via services."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -10,7 +10,9 @@ from rest_framework.response import Response
 from baanbrekers.api.permissions import VisibleToMixin
 
 from .. import services
-from ..models import Visit, VisitSignUp, VisitStaff
+from ..access import sees_jobseeker_names
+from ..models import Click, Visit, VisitAction, VisitSignUp, VisitStaff
+from ..selectors import signup_count
 from .serializers import SignUpSerializer, VisitSerializer
 
 
@@ -38,18 +40,47 @@ class VisitViewSet(
     queryset = Visit.objects.all()
 
     def get_queryset(self):
-        return (
+        # The related rows go to lists (``to_attr``, read by VisitSerializer): a prefetch into
+        # the related managers builds a queryset per visit and relation, most of the list's
+        # time. Job seekers' rows only for those who see their names (visits.access), and only
+        # the name columns.
+        queryset = (
             super()
             .get_queryset()
             .select_related("employer__municipality")
-            .annotate(jobseeker_count=Count("signups", distinct=True))
+            .annotate(jobseeker_count=signup_count())
             .prefetch_related(
-                Prefetch("staff", queryset=VisitStaff.objects.select_related("user")),
-                Prefetch("signups", queryset=VisitSignUp.objects.select_related("jobseeker")),
-                "clicks__jobseeker",
-                "actions__owner",
+                Prefetch(
+                    "staff",
+                    queryset=VisitStaff.objects.select_related("user"),
+                    to_attr="staff_rows",
+                ),
+                Prefetch(
+                    "actions",
+                    queryset=VisitAction.objects.select_related("owner"),
+                    to_attr="action_rows",
+                ),
             )
             .order_by("-starts_at", "-pk")
+        )
+        if getattr(self, "swagger_fake_view", False) or not sees_jobseeker_names(self.request.user):
+            return queryset
+        names = ("jobseeker__first_name", "jobseeker__last_name")
+        return queryset.prefetch_related(
+            Prefetch(
+                "signups",
+                queryset=VisitSignUp.objects.select_related("jobseeker").only(
+                    "visit", "jobseeker", "created_at", *names
+                ),
+                to_attr="signup_rows",
+            ),
+            Prefetch(
+                "clicks",
+                queryset=Click.objects.select_related("jobseeker").only(
+                    "visit", "jobseeker", "note", "created_at", *names
+                ),
+                to_attr="click_rows",
+            ),
         )
 
     def perform_create(self, serializer):
