@@ -167,6 +167,8 @@ class Employer(models.Model):
             models.Index(
                 fields=["municipality", "trade_name", "id"], name="employer_muni_name_idx"
             ),
+            # Change detection of the statistics roll-up (stats/rollup.py, Source.changed).
+            models.Index(fields=["updated_at"], name="employer_updated_idx"),
         ]
 
     def __str__(self):

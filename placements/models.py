@@ -146,6 +146,9 @@ class Proposal(models.Model):
             models.Index(
                 fields=["answer", "-answered_at", "-id"], name="proposal_answer_answered_idx"
             ),
+            # Change detection of the statistics roll-up (stats/rollup.py, Source.changed).
+            models.Index(fields=["proposed_at"], name="proposal_proposed_idx"),
+            models.Index(fields=["answered_at"], name="proposal_answered_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -289,6 +292,8 @@ class DevelopmentPlacement(models.Model):
         indexes = [
             models.Index(fields=["status", "planned_end_date"], name="placement_status_end_idx"),
             models.Index(fields=["opening", "status"], name="placement_opening_status_idx"),
+            # Change detection of the statistics roll-up (stats/rollup.py, Source.changed).
+            models.Index(fields=["updated_at"], name="placement_updated_idx"),
         ]
         constraints = [
             # Double work is impossible: at most one active placement per job seeker.
@@ -556,7 +561,13 @@ class JobOutcome(models.Model):
         verbose_name = _("job found")
         verbose_name_plural = _("jobs found")
         ordering = ["-start_date", "-id"]
-        indexes = [models.Index(fields=["route", "start_date"], name="job_route_start_idx")]
+        indexes = [
+            models.Index(fields=["route", "start_date"], name="job_route_start_idx"),
+            # Change detection of the statistics roll-up (stats/rollup.py, Source.changed).
+            models.Index(fields=["created_at"], name="job_created_idx"),
+            models.Index(fields=["updated_at"], name="job_updated_idx"),
+            models.Index(fields=["start_date"], name="job_start_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(employer__isnull=False) | ~models.Q(employer_name=""),
@@ -622,6 +633,7 @@ class JobCheck(models.Model):
         verbose_name = _("job check")
         verbose_name_plural = _("job checks")
         ordering = ["job", "months"]
+        indexes = [models.Index(fields=["created_at"], name="job_check_created_idx")]
         constraints = [
             models.UniqueConstraint(fields=["job", "months"], name="job_check_once_per_month"),
             models.CheckConstraint(condition=models.Q(months__gte=1), name="job_check_months"),
@@ -681,6 +693,7 @@ class BuddyPairing(models.Model):
         verbose_name = _("buddy pairing")
         verbose_name_plural = _("buddy pairings")
         ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["created_at"], name="buddy_created_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True)
@@ -767,6 +780,7 @@ class Introduction(models.Model):
         verbose_name = _("introduction")
         verbose_name_plural = _("introductions")
         ordering = ["-introduced_on", "-id"]
+        indexes = [models.Index(fields=["created_at"], name="introduction_created_idx")]
 
     def __str__(self):
         return f"{self.person_name} ({self.company_name})"

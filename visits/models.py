@@ -122,7 +122,11 @@ class Visit(models.Model):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         ordering = ["starts_at", "id"]
-        indexes = [models.Index(fields=["employer", "-starts_at"], name="visit_employer_idx")]
+        indexes = [
+            models.Index(fields=["employer", "-starts_at"], name="visit_employer_idx"),
+            # Change detection of the statistics roll-up (stats/rollup.py, Source.changed).
+            models.Index(fields=["updated_at"], name="visit_updated_idx"),
+        ]
 
     def __str__(self):
         # Shown in lists and links (the follow-ups' "Visit:"): the local time, in the one date
@@ -199,6 +203,7 @@ class VisitSignUp(models.Model):
         verbose_name = _("job seeker sign-up")
         verbose_name_plural = _("job seeker sign-ups")
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["created_at"], name="visit_signup_created_idx")]
         constraints = [
             models.UniqueConstraint(fields=["visit", "jobseeker"], name="visit_signup_once"),
         ]
@@ -268,6 +273,7 @@ class Click(models.Model):
         verbose_name = _("click")
         verbose_name_plural = _("clicks")
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["created_at"], name="click_created_idx")]
         constraints = [
             models.UniqueConstraint(fields=["visit", "jobseeker"], name="click_once_per_visit"),
         ]

@@ -405,7 +405,7 @@ def employer_ids(plan: Plan, e: int) -> tuple[int, int, list[int]]:
 
 
 def employers_chunk(plan: Plan, chunk: int, first: int, end: int) -> Rows:
-    rng, clock, t, rows = _rng(plan, "employers", chunk), Clock(), tables(), Rows()
+    rng, clock, t, rows = _rng(plan, "employers", chunk), Clock(), tables(), Rows(plan.now)
     for e in range(first, end):
         place = plan.employer_place[e]
         employer_id, contact_id, opening_ids = employer_ids(plan, e)
@@ -509,7 +509,7 @@ def _place_id(plan: Plan, place: int) -> int:
 
 # --- Visits ------------------------------------------------------------------------------------
 def visits_chunk(plan: Plan, chunk: int, first: int, end: int) -> Rows:
-    rng, t, rows = _rng(plan, "visits", chunk), tables(), Rows()
+    rng, t, rows = _rng(plan, "visits", chunk), tables(), Rows(plan.now)
     for v in range(first, end):
         e = plan.visit_employer[v]
         place = plan.employer_place[e]
@@ -592,7 +592,7 @@ class Person:
 
 
 def people_chunk(plan: Plan, chunk: int, first: int, end: int) -> Rows:
-    rng, clock, rows = _rng(plan, "people", chunk), Clock(), Rows()
+    rng, clock, rows = _rng(plan, "people", chunk), Clock(), Rows(plan.now)
     for p in range(first, end):
         _person(Person(plan, rng, rows, clock, p))
     return rows

@@ -20,6 +20,8 @@ import math
 import random
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from baanbrekers import geo
 
 # National counts of the issue ("Data at scale"); the other sizes scale them down.
@@ -139,6 +141,14 @@ class Plan:
     @property
     def start(self) -> datetime.date:
         return self.today - datetime.timedelta(days=365 * YEARS)
+
+    @property
+    def now(self) -> datetime.datetime:
+        """The moment the data set describes: the start of ``today``. Every recorded moment
+        (created, updated, answered) lies before it; only appointments lie ahead."""
+        return datetime.datetime.combine(
+            self.today, datetime.time(), tzinfo=timezone.get_current_timezone()
+        )
 
     def place_index(self, rng: random.Random) -> int:
         return bisect.bisect_left(self.cumulative, rng.random() * self.cumulative[-1])

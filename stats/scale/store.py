@@ -12,6 +12,7 @@ default needs no change here); ``auto_now`` columns get the moment the generator
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections import defaultdict
 
@@ -64,6 +65,10 @@ def _copyable(f: models.Field):
     return json.dumps(value) if isinstance(value, dict | list) else value
 
 
+# Date-time columns that say when something will happen rather than when it was recorded.
+APPOINTMENTS = frozenset({"starts_at"})
+
+
 class Table:
     """One model's table as COPY sees it: the columns a generator gives, in its order, followed by
     every other column with its default."""
@@ -76,6 +81,14 @@ class Table:
             by_name[f.name] = f
             by_name[f.attname] = f
         self.given = [by_name[name].column for name in given]
+        # The given columns that record when something was written (created, updated, answered):
+        # never later than the moment the data set describes (``Rows``). A planned visit's start
+        # is an appointment, not a record, and may lie ahead.
+        self.recorded = tuple(
+            i
+            for i, name in enumerate(given)
+            if isinstance(by_name[name], models.DateTimeField) and name not in APPOINTMENTS
+        )
         tail_fields = [
             f
             for f in model._meta.concrete_fields
@@ -93,10 +106,21 @@ class Table:
 class Rows:
     """The rows of one chunk, per table, written together by ``write``."""
 
-    def __init__(self):
+    def __init__(self, now: datetime.datetime):
         self.rows: dict[Table, list[tuple]] = defaultdict(list)
+        self.now = now
 
     def add(self, table: Table, *values) -> None:
+        """One row; a recorded moment after ``now`` (a sign-up days before a planned visit, a
+        report on a visit held today) is moved back to ``now``: a synthetic history ends where
+        the data set was made, so nothing looks changed to the next incremental roll-up."""
+        if table.recorded:
+            now = self.now
+            if any(values[i] is not None and values[i] > now for i in table.recorded):
+                values = tuple(
+                    now if i in table.recorded and v is not None and v > now else v
+                    for i, v in enumerate(values)
+                )
         self.rows[table].append(values)
 
     def counts(self) -> dict[str, int]:

@@ -19,7 +19,7 @@ from stats.scale.plan import counts_for, municipalities
 from tests.users import make_user
 from visits.models import VisitSignUp
 
-from .conftest import fingerprint, seed
+from .conftest import TABLES, fingerprint, seed
 
 pytestmark = pytest.mark.django_db
 TINY = counts_for("tiny")
@@ -142,6 +142,28 @@ def test_signups_and_proposals_only_with_consent(tiny):
     for proposal in Proposal.objects.all():
         day = timezone.localdate(proposal.proposed_at)
         assert _consenting(proposal.jobseeker_id, "share_profile", day)
+
+
+def test_nothing_is_recorded_after_the_data_set_was_made(tiny):
+    """Only appointments (a planned visit's start) lie ahead: a sign-up, report or answer dated
+    in the future would look changed to every incremental roll-up until that day came."""
+    from django.apps import apps
+    from django.db.models import DateTimeField, Max
+
+    today_start = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), datetime.time())
+    )
+    checked = 0
+    for model in apps.get_models():
+        if model._meta.db_table not in TABLES:
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field, DateTimeField) and field.name != "starts_at":
+                latest = model.objects.aggregate(m=Max(field.name))["m"]
+                assert latest is None or latest <= today_start, (model, field.name, latest)
+                checked += 1
+    assert checked > 25
+    assert VisitSignUp.objects.filter(visit__starts_at__gt=today_start).exists()
 
 
 def test_job_checks_are_due_and_honest(tiny):
