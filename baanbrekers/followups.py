@@ -80,14 +80,19 @@ from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
     Case,
     CharField,
+    F,
+    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -950,26 +955,46 @@ OPEN_STATUSES = (
 
 def followup_related_register(*, subject_type: str, related: RelatedSubjects) -> None:
     """Registers ``related(subject)``, which yields (model label, ids) of records whose follow-ups
-    move together with ``subject``'s (e.g. "jobseekers.JobSeeker" → its consents). Registering
-    the same function twice is harmless."""
+    move together with ``subject``'s (e.g. "jobseekers.JobSeeker" → its consents). ``ids`` is
+    best a one-column queryset (``values_list("pk", flat=True)``), unevaluated: it becomes a
+    subquery of followups_about's one query. Registering the same function twice is harmless."""
     functions = _RELATED.setdefault(subject_type, [])
     if related not in functions:
         functions.append(related)
 
 
-def followups_about(subject, *, statuses=OPEN_STATUSES) -> QuerySet[FollowUp]:
-    """The follow-ups about ``subject`` and its registered related records (a job seeker's file
-    lists those about their consents, clicks, placements...). One query per registered function
-    plus the rows' own, however many records there are."""
-    keys: dict[str, set[str]] = {subject._meta.label: {str(subject.pk)}}
+class _AnyOf(Func):
+    """``expression = ANY(array)``: unlike ``IN (subquery)`` under an OR (which PostgreSQL
+    checks row by row against a hash of the subquery, after reading every open follow-up), the
+    array is computed once and the comparison is an index condition."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
+def _ids_as_text(ids) -> Q | _AnyOf:
+    """``subject_id`` among ``ids``: a queryset of one column stays a subquery (no query of its
+    own); other ids are written out."""
+    if isinstance(ids, QuerySet):
+        return _AnyOf(F("subject_id"), Cast(ArraySubquery(ids), ArrayField(CharField())))
+    return Q(subject_id__in=sorted({str(pk) for pk in ids}))
+
+
+def _about(subject) -> Q:
+    """The follow-ups about ``subject`` and its registered related records, as one condition."""
+    about = Q(subject_type=subject._meta.label, subject_id=str(subject.pk))
     for related in _RELATED.get(subject._meta.label, []):
         for label, ids in related(subject):
-            keys.setdefault(label, set()).update(str(pk) for pk in ids)
-    about = Q()
-    for label, ids in keys.items():
-        if ids:
-            about |= Q(subject_type=label, subject_id__in=sorted(ids))
-    return FollowUp.objects.filter(about, status__in=statuses).select_related("assignee")
+            about |= Q(Q(subject_type=label), _ids_as_text(ids))
+    return about
+
+
+def followups_about(subject, *, statuses=OPEN_STATUSES) -> QuerySet[FollowUp]:
+    """The follow-ups about ``subject`` and its registered related records (a job seeker's file
+    lists those about their consents, clicks, placements...). One query, when the registered
+    functions give their ids as querysets (subqueries), however many records there are."""
+    return FollowUp.objects.filter(_about(subject), status__in=statuses).select_related("assignee")
 
 
 def _move_to(rows: QuerySet[FollowUp], assignee: User | None) -> int:
@@ -1001,15 +1026,7 @@ def followups_reassign(*, subject, old_assignee: User | None, new_assignee: User
     """
     if old_assignee == new_assignee:
         return 0
-    keys: dict[str, set[str]] = {subject._meta.label: {str(subject.pk)}}
-    for related in _RELATED.get(subject._meta.label, []):
-        for label, ids in related(subject):
-            keys.setdefault(label, set()).update(str(pk) for pk in ids)
-    about = Q()
-    for label, ids in keys.items():
-        if ids:
-            about |= Q(subject_type=label, subject_id__in=sorted(ids))
-    rows = FollowUp.objects.filter(about, status__in=OPEN_STATUSES)
+    rows = FollowUp.objects.filter(_about(subject), status__in=OPEN_STATUSES)
     rows = (
         rows.filter(assignee=old_assignee) if old_assignee else rows.filter(assignee__isnull=True)
     )

@@ -5,6 +5,7 @@ pg_trgm. Search still works there, by sequential scan; the indexes that need an 
 made wherever it is available (production, CI, the servers on a developer's machine).
 """
 
+from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations
 
 
@@ -37,8 +38,9 @@ class CreateExtensionIfAvailable(migrations.RunSQL):
         return f"Create extension {self.name} where available"
 
 
-class AddIndexIfExtension(migrations.AddIndex):
-    """AddIndex for an index that needs an extension (e.g. a gin_trgm_ops index)."""
+class _IfExtension:
+    """An index operation that runs only where the server has ``extension`` (e.g. a
+    gin_trgm_ops index needs pg_trgm)."""
 
     def __init__(self, model_name, index, extension: str):
         self.extension = extension
@@ -53,5 +55,18 @@ class AddIndexIfExtension(migrations.AddIndex):
         if _has_extension(schema_editor, self.extension):
             super().database_forwards(app_label, schema_editor, from_state, to_state)
 
+
+class AddIndexIfExtension(_IfExtension, migrations.AddIndex):
+    """AddIndex for an index that needs an extension."""
+
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(self.index.name)}")
+
+
+class AddIndexConcurrentlyIfExtension(_IfExtension, AddIndexConcurrently):
+    """``AddIndexIfExtension``, built CONCURRENTLY (the migration needs ``atomic = False``): the
+    table is not locked against writes while the index is made."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        name = schema_editor.quote_name(self.index.name)
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")

@@ -12,6 +12,26 @@ from .followups import followup_schedule  # noqa: F401 - its home is the engine;
 from .models import AuditAction, AuditEvent, Skill, User
 
 
+def _audit_event(
+    *, actor: User | None, action: str, object_type: str, object_id, detail, request
+) -> AuditEvent:
+    if action not in AuditAction.values:
+        raise ValueError(f"unknown audit action {action!r}")
+    ip = None
+    if request is not None:
+        ip = request.META.get("REMOTE_ADDR") or None
+    return AuditEvent(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_email=getattr(actor, "email", "") or "",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        object_repr=f"{object_type} #{object_id}" if object_id else object_type,
+        detail=detail or {},
+        ip_address=ip,
+    )
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -30,21 +50,39 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = object_id or obj.pk
-    if action not in AuditAction.values:
-        raise ValueError(f"unknown audit action {action!r}")
-    ip = None
-    if request is not None:
-        ip = request.META.get("REMOTE_ADDR") or None
-    return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_email=getattr(actor, "email", "") or "",
+    event = _audit_event(
+        actor=actor,
         action=action,
         object_type=object_type,
-        object_id=str(object_id or ""),
-        object_repr=f"{object_type} #{object_id}" if object_id else object_type,
-        detail=detail or {},
-        ip_address=ip,
+        object_id=object_id,
+        detail=detail,
+        request=request,
     )
+    event.save(force_insert=True)
+    return event
+
+
+def audit_record_many(
+    *,
+    actor: User | None,
+    action: str,
+    objs: Iterable,
+    request: HttpRequest | None = None,
+) -> list[AuditEvent]:
+    """``audit_record`` for several records (an import's batch of new files): the same event
+    per record, written in one insert. Runs inside the caller's transaction."""
+    events = [
+        _audit_event(
+            actor=actor,
+            action=action,
+            object_type=obj._meta.label,
+            object_id=obj.pk,
+            detail=None,
+            request=request,
+        )
+        for obj in objs
+    ]
+    return AuditEvent.objects.bulk_create(events) if events else []
 
 
 def audit_list_record(

@@ -4,6 +4,9 @@ and every service's ``full_clean`` ask the same rule."""
 
 import datetime
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import phonenumbers
 from django.conf import settings
@@ -215,6 +218,24 @@ def phone_e164(value: str) -> str:
 
 
 # --- Postcodes and the region ---------------------------------------------------------------
+# Within ``served_municipalities_read_once()``: the municipalities we serve as read the first time
+# (``"served"``) and, per postcode area (four digits) outside them, whether it lies near enough
+# (``"near"``).
+_REGION_MEMO: ContextVar[dict | None] = ContextVar("region_memo", default=None)
+
+
+@contextmanager
+def served_municipalities_read_once() -> Iterator[None]:
+    """Within the block ``validate_postcode_in_region`` reads the municipalities we serve once
+    instead of on every call (an import checks thousands of postcodes: one query for the file,
+    not one per row). A municipality added or removed inside the block is not seen by it."""
+    token = _REGION_MEMO.set({})
+    try:
+        yield
+    finally:
+        _REGION_MEMO.reset(token)
+
+
 def validate_postcode_in_region(value: str) -> None:
     """An employer's address, where a job seeker lives, a work location or a tipped company lies
     in or near the municipalities we serve (the ``Municipality`` rows): within
@@ -226,14 +247,28 @@ def validate_postcode_in_region(value: str) -> None:
     found = geo.area(value) if value else None
     if found is None:
         return
-    served = dict(Municipality.objects.values_list("cbs_code", "name"))
+    memo = _REGION_MEMO.get()
+    if memo is None:
+        served = dict(Municipality.objects.values_list("cbs_code", "name"))
+    else:
+        if "served" not in memo:
+            memo["served"] = dict(Municipality.objects.values_list("cbs_code", "name"))
+        served = memo["served"]
     if not served or found.cbs_code in served:
         return
     radius = settings.REGION_RADIUS_KM
-    for code in served:
-        for other in geo.areas_in_municipality(code):
-            if geo.haversine_km(found.lat, found.lon, other.lat, other.lon) <= radius:
-                return
+    key = (found.pc4, radius)
+    near = None if memo is None else memo.setdefault("near", {}).get(key)
+    if near is None:
+        near = any(
+            geo.haversine_km(found.lat, found.lon, other.lat, other.lon) <= radius
+            for code in served
+            for other in geo.areas_in_municipality(code)
+        )
+        if memo is not None:
+            memo["near"][key] = near
+    if near:
+        return
     raise ValidationError(
         _(
             "Postcode %(postcode)s lies in %(place)s, more than %(km)s km outside our region (%(region)s)."

@@ -53,6 +53,12 @@ def summary(report: dict) -> list[str]:
             f"{load['trivial']['rps']} requests/s: ratio {load['ratio']} (target >= "
             f"{targets.LOAD_RATIO_MIN}: {targets.verdict(v.get(targets.LOAD_TARGET))})."
         )
+        if load.get("trivial_signed_in"):
+            lines.append(
+                f"The trivial page signed in (session and user read, as on every page): "
+                f"{load['trivial_signed_in']['rps']} requests/s; the list serves "
+                f"{load['ratio_signed_in']} of it."
+            )
     if "matching" in report:
         x = report["matching"]
         lines.append(

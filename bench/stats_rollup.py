@@ -6,6 +6,12 @@ run with nothing changed and one after a day of changes, and drops the database 
 
     .venv/bin/python bench/stats_rollup.py                      # 342 municipalities
     .venv/bin/python bench/stats_rollup.py --municipalities 30 --jobseekers 100
+
+Or over a data set that is there already (the bench's national one: ``python -m bench data``),
+touching only the ``updated_at`` of the 300 job seekers of the day's run:
+
+    .venv/bin/python bench/stats_rollup.py \
+        --database-url postgresql://postgres@127.0.0.1:5432/baanbrekers_bench_national
 """
 
 from __future__ import annotations
@@ -28,7 +34,14 @@ def main() -> None:
     parser.add_argument("--employers", type=int, default=10, help="per municipality")
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="do not drop the database")
+    parser.add_argument("--database-url", help="time the roll-up in this filled database")
     args = parser.parse_args()
+
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "baanbrekers.settings.dev")
+        existing()
+        return
 
     base = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/baanbrekers")
     parts = urlsplit(base)
@@ -115,6 +128,33 @@ def run(args) -> None:
     busy = services.figures_update(as_of=as_of)
     print(f"incremental, 300 job seekers changed: {busy.days} days in {busy.seconds:.2f}s")
     print(f"rows in the roll-up: {DailyFigures.objects.count():,}")
+
+
+def existing() -> None:
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from jobseekers.models import JobSeeker
+    from stats import services
+
+    def timed(label: str, run) -> None:
+        cpu = time.process_time()
+        result = run()
+        print(
+            f"{label}: {result.seconds:.2f}s (Python CPU {time.process_time() - cpu:.2f}s), "
+            f"full={result.full}, {result.days} days, {result.rows:,} rows"
+        )
+
+    timed("full rebuild", services.figures_rebuild)
+    timed("full rebuild, second run", services.figures_rebuild)
+    timed("incremental, nothing changed", services.figures_update)
+    timed("incremental, nothing changed, again", services.figures_update)
+    # As bench.runner: 300 job seekers from anywhere (random order, not neighbouring ids).
+    ids = list(JobSeeker.objects.order_by("?").values_list("pk", flat=True)[:300])
+    JobSeeker.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    timed(f"incremental, {len(ids)} job seekers changed", services.figures_update)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """Employers: who they are, their story, their people, contacts with them and what they offer."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -169,6 +171,16 @@ class Employer(models.Model):
             ),
             # Change detection of the statistics roll-up (stats/rollup.py, Source.changed).
             models.Index(fields=["updated_at"], name="employer_updated_idx"),
+            # The coordinator's search (employers/selectors.py ``_search``): "contains" on the
+            # trade name, as Django compares it (UPPER(column) LIKE UPPER('%word%')), from
+            # trigrams (pg_trgm); the place as a whole (iexact) and the postcode's start.
+            GinIndex(
+                OpClass(Upper("trade_name"), name="gin_trgm_ops"), name="employer_trade_name_trgm"
+            ),
+            models.Index(Upper("city"), name="employer_city_upper_idx"),
+            models.Index(
+                OpClass("postcode", name="varchar_pattern_ops"), name="employer_postcode_like"
+            ),
         ]
 
     def __str__(self):
@@ -353,6 +365,16 @@ class Opening(models.Model):
         verbose_name = _("opening")
         verbose_name_plural = _("openings")
         ordering = ["-created_at"]
+        indexes = [
+            # The pipeline board's open offers of a region, newest first
+            # (placements.selectors.pipeline_board): read in order and stopped after a page.
+            models.Index(
+                models.OrderBy(models.F("created_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(status="open"),
+                name="opening_open_newest_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True)

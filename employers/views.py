@@ -103,7 +103,9 @@ def employer_list_view(request):
             owner=data["owner"],
             skill=data["skill"],
         )
-    qs = employer_rows(employer_search(Employer.objects.visible_to(request.user), filters))
+    qs = employer_rows(
+        employer_search(Employer.objects.visible_to(request.user), filters, user=request.user)
+    )
     qs, sort = EMPLOYER_SORTING.apply(qs, request.GET.get("sort"))
     page = paginate(request, qs, cap=COUNT_CAP)
     context = {"form": form, "page": page, "rows": _list_rows(page.object_list), "sort": sort}

@@ -26,7 +26,10 @@ their skills), and the new job seekers' files: each row is checked by ``jobseeke
 checks of ``jobseeker_create``) and the batch's new files are written together by
 ``jobseekers_create_many`` (the writes of ``jobseeker_create``, which is that function for one
 file: the same audit event per person, skills and interests); a clash found only then is
-retried one by one so that it is the row's own error. About 3 queries per new row instead of 11.
+retried one by one so that it is the row's own error. The region check of every postcode reads
+the municipalities we serve once per run (``validators.served_municipalities_read_once``), not
+once per row. About 2 queries per new row instead of 11 (the file's municipality check and its
+audit event, both in ``jobseekers_create_many``/``jobseeker_build``).
 
 Matching keys: employers by KvK number; job seekers by the BSN's keyed hash
 (``baanbrekers.crypto.keyed_hash``, never the clear BSN); openings by the employer's KvK number
@@ -64,7 +67,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from baanbrekers import crypto, geo
+from baanbrekers import crypto, geo, validators
 from baanbrekers.access import is_coordinator
 from baanbrekers.models import AuditAction, Municipality, Role, User
 from baanbrekers.services import audit_record
@@ -1371,7 +1374,11 @@ def import_dry_run(*, job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if job.status != ImportStatus.VALIDATING:
         return job
-    with _exclusive(job.pk) as mine, translation.override("nl"):
+    with (
+        _exclusive(job.pk) as mine,
+        translation.override("nl"),
+        validators.served_municipalities_read_once(),
+    ):
         if not mine:
             return job
         job.issues.all().delete()
@@ -1435,7 +1442,11 @@ def import_apply(*, job_id: int) -> ImportJob:
     if job.status != ImportStatus.IMPORTING:
         return job
     side = _Side(job.pk)
-    with _exclusive(job.pk) as mine, translation.override("nl"):
+    with (
+        _exclusive(job.pk) as mine,
+        translation.override("nl"),
+        validators.served_municipalities_read_once(),
+    ):
         if not mine:
             return job
         try:

@@ -89,11 +89,13 @@ def consents_expiring(now: datetime.datetime) -> Iterable[Wanted]:
         )
 
 
-def jobseeker_consents(jobseeker: JobSeeker) -> Iterator[tuple[str, list[int]]]:
+def jobseeker_consents(jobseeker: JobSeeker) -> Iterator[tuple[str, Iterable[int]]]:
     """A job seeker's consents: their reminders move with the person's caseworker."""
-    ids = list(Consent.objects.filter(jobseeker=jobseeker).values_list("pk", flat=True))
-    if ids:
-        yield Consent._meta.label, ids
+    # A queryset, not a list: followups_about reads it as a subquery of its one query.
+    yield (
+        Consent._meta.label,
+        Consent.objects.filter(jobseeker=jobseeker).order_by().values_list("pk", flat=True),
+    )
 
 
 def register() -> None:

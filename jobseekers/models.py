@@ -266,6 +266,13 @@ class JobSeeker(models.Model):
             models.Index(
                 OpClass("postcode", name="varchar_pattern_ops"), name="jobseeker_postcode_like"
             ),
+            # Matching's candidates in a caseworker's municipalities: hours and ladder step are
+            # tested in the index, so only people who can fit are read (migration 0007).
+            models.Index(
+                fields=["municipality", "hours_available", "ladder_step"],
+                condition=models.Q(status="active"),
+                name="jobseeker_match_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

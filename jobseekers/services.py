@@ -31,7 +31,12 @@ from baanbrekers.models import (
     OutboxStatus,
     User,
 )
-from baanbrekers.services import audit_record, followup_schedule, skills_from_names
+from baanbrekers.services import (
+    audit_record,
+    audit_record_many,
+    followup_schedule,
+    skills_from_names,
+)
 
 from .followup_rules import (
     KIND_CONSENT_REMINDER,
@@ -77,9 +82,18 @@ def _clean(jobseeker: JobSeeker) -> None:
     """The limits table and the file's own rules (postcode in the municipality, phone and
     postcode notation, hours, text lengths), whoever calls: page, API, admin or import. The BSN
     is checked by ``_set_bsn``; uniqueness by the database."""
-    jobseeker.full_clean(
-        exclude=["bsn_encrypted", "bsn_hash"], validate_unique=False, validate_constraints=False
-    )
+    exclude = ["bsn_encrypted", "bsn_hash"]
+    if _loaded(jobseeker, "municipality"):
+        # Read from the database by the caller (a form's or serializer's choice, an import's
+        # list): Django's check that it exists would read it again, once per file.
+        exclude.append("municipality")
+    jobseeker.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+def _loaded(instance, name: str) -> bool:
+    """The related object ``name`` is set on ``instance`` as a stored row, not only its id."""
+    related = instance._state.fields_cache.get(name)
+    return related is not None and related.pk is not None and not related._state.adding
 
 
 def _duplicate_bsn_error() -> ValidationError:
@@ -201,8 +215,7 @@ def jobseekers_create_many(
                     for item in new
                     for skill in skills(item[index])
                 )
-            for person in people:
-                audit_record(actor=user, action=AuditAction.CREATE, obj=person, request=request)
+            audit_record_many(actor=user, action=AuditAction.CREATE, objs=people, request=request)
     except IntegrityError:
         for person in people:  # nothing was stored
             person.pk, person._state.adding = None, True

@@ -12,11 +12,12 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,6 +26,7 @@ from baanbrekers.access import is_coordinator, works_in_back_office
 from baanbrekers.api.throttles import rate_limit_wait, too_many_attempts_message
 from baanbrekers.forms import ConfirmForm
 from baanbrekers.listing import COUNT_CAP, paginate
+from baanbrekers.models import user_label
 from baanbrekers.services import audit_list_record
 from baanbrekers.viewtools import user_passes
 
@@ -84,6 +86,23 @@ _INTEREST = '<li class="bb-tag bb-tag--interest">{}</li>'
 _PK_PLACEHOLDER = 987654321
 
 
+# Masked BSNs by their encrypted value, per process: a list's pages are shown again and again
+# (the first page most of all) and each masked value took a decryption. Only what the page shows
+# ("*****1234") is kept, never a BSN; a changed BSN or a re-encrypted one is another key.
+_MASKED_BSNS: dict[str, str] = {}
+_MASKED_BSNS_MAX = 4096
+
+
+def _masked_bsn(jobseeker) -> str:
+    token = jobseeker.bsn_encrypted
+    masked = _MASKED_BSNS.get(token)
+    if masked is None:
+        if len(_MASKED_BSNS) >= _MASKED_BSNS_MAX:
+            _MASKED_BSNS.clear()
+        masked = _MASKED_BSNS[token] = jobseeker.masked_bsn
+    return masked
+
+
 def _list_rows(jobseekers) -> SafeString:
     """A page's rows as the table body's HTML (``_LIST_ROW``), with the skills and interests of
     the whole page read in one query.
@@ -101,7 +120,7 @@ def _list_rows(jobseekers) -> SafeString:
             _LIST_ROW.format(
                 url=html.escape(url.replace(placeholder, str(js.pk))),
                 name=html.escape(f"{js.last_name}, {js.first_name}"),
-                masked_bsn=html.escape(js.masked_bsn),
+                masked_bsn=html.escape(_masked_bsn(js)),
                 postcode=html.escape(js.postcode),
                 municipality=html.escape(js.municipality.name),
                 ladder_step=html.escape(str(js.ladder_step)),
@@ -126,6 +145,31 @@ def _options(choices) -> SafeString:
     )
 
 
+def _municipality_pairs(user) -> list[tuple[int, str]]:
+    """The municipality filter's (id, name) pairs. A caseworker's own municipalities were read
+    with the list's scope (``access.municipality_ids`` keeps them on the user object) and are
+    not asked again; a coordinator's (every municipality) are read as values."""
+    choices = municipality_choices(user)
+    if getattr(choices, "_result_cache", None) is None:
+        return list(choices.values_list("pk", "name"))
+    return [(municipality.pk, municipality.name) for municipality in choices]
+
+
+# The blank BSN search form per language: the same markup on every page, rendered once per
+# process (a form rendered field by field through the template engine cost a millisecond).
+_BLANK_BSN_FORM: dict[str, SafeString] = {}
+
+
+def _blank_bsn_form_html() -> SafeString:
+    language = get_language()
+    html = _BLANK_BSN_FORM.get(language)
+    if html is None:
+        html = _BLANK_BSN_FORM[language] = render_to_string(
+            "includes/form_fields.html", {"form": BsnSearchForm()}
+        )
+    return html
+
+
 def _list_context(request, *, bsn_form=None, bsn_not_found: bool = False) -> dict:
     filters = JobSeekerFilters.from_params(request.GET)
     qs, sort = jobseeker_list_page(user=request.user, filters=filters, sort=request.GET.get("sort"))
@@ -147,16 +191,22 @@ def _list_context(request, *, bsn_form=None, bsn_not_found: bool = False) -> dic
         "sort": sort,
         # A coordinator's selects list every municipality and caseworker.
         "municipality_options": _options(
-            (pk, name, pk == filters.municipality)
-            for pk, name in municipality_choices(request.user).values_list("pk", "name")
+            (pk, name, pk == filters.municipality) for pk, name in _municipality_pairs(request.user)
         ),
         "caseworker_options": _options(
-            (user.pk, str(user), user.pk == filters.caseworker)
-            for user in staff_choices(request.user).only("pk", "first_name", "last_name", "email")
+            (pk, user_label(first_name, last_name, email), pk == filters.caseworker)
+            for pk, first_name, last_name, email in staff_choices(request.user).values_list(
+                "pk", "first_name", "last_name", "email"
+            )
         ),
-        "statuses": JobSeekerStatus.choices,
-        "ladder_steps": range(1, 7),
-        "bsn_form": bsn_form or BsnSearchForm(),
+        "status_options": _options(
+            (value, str(label), value == filters.status) for value, label in JobSeekerStatus.choices
+        ),
+        "ladder_options": _options(
+            (step, str(step), step == filters.ladder_step) for step in range(1, 7)
+        ),
+        "bsn_form": bsn_form,
+        "bsn_form_html": None if bsn_form else _blank_bsn_form_html(),
         "bsn_not_found": bsn_not_found,
     }
 

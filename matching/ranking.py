@@ -12,11 +12,11 @@ import datetime
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import BooleanField, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf, Substr
 
 from baanbrekers import geo
@@ -97,17 +97,21 @@ class Search:
 # --- Step 1: the database filters --------------------------------------------------------------
 
 
-def _any_of(field_name: str, codes: list[str]) -> Func:
-    """``field = ANY('{5141,5142,...}'::text[])`` for postcode areas.
+def _codes_literal(codes: Collection[str]) -> str:
+    """``'{5141,5142,...}'::text[]``: postcode areas as a constant array in the SQL.
 
-    The array is written into the SQL as a constant, not sent as thousands of parameters:
-    PostgreSQL hashes a constant array once (a parameter array is searched row by row), and
-    Django does not have to compile thousands of placeholders. Safe because every code comes
-    from our own table and is checked to be exactly four digits.
+    Written into the SQL, not sent as thousands of parameters: PostgreSQL hashes a constant
+    array once (a parameter array is searched row by row), and Django does not have to compile
+    thousands of placeholders. Safe because every code comes from our own table and is checked
+    to be exactly four digits.
     """
     if not all(_FOUR_DIGITS.fullmatch(c) for c in codes):
         raise ValueError("postcode areas must be four digits")
-    literal = "'{" + ",".join(codes) + "}'::text[]"
+    return "'{" + ",".join(codes) + "}'::text[]"
+
+
+def _any_of(field_name: str, literal: str) -> Func:
+    """``field = ANY(<literal>)`` for postcode areas (``_codes_literal``)."""
     return Func(
         F(field_name),
         template=f"(%(expressions)s = ANY({literal}))",
@@ -115,15 +119,12 @@ def _any_of(field_name: str, codes: list[str]) -> Func:
     )
 
 
-def _distance_q(
-    work_postcode: str, *, keep_unknown: bool = False, field_name: str = "pc4"
-) -> Q | None:
-    """Q for 'lives within their own travel distance' at band precision. None when nobody can
-    be near (unknown work place), unless unknown distances are kept."""
+@lru_cache(maxsize=256)
+def _bands(work_postcode: str) -> tuple[tuple[int, str], ...]:
+    """The postcode areas within ``MAX_SEARCH_KM`` of a work place by distance band: (the band's
+    lower edge, its areas as a literal), computed once per work place and process (the areas
+    are a fixed table)."""
     near = geo.areas_within_km(work_postcode, MAX_SEARCH_KM)
-    if not near:
-        return Q() if keep_unknown else None
-    condition = Q()
     edges = DISTANCE_BANDS_KM
     # One pass: each area into its band (low, high], distance 0 into the first band.
     bands: dict[int, list[str]] = {}
@@ -131,15 +132,34 @@ def _distance_q(
         band = max(bisect.bisect_left(edges, d) - 1, 0)
         if band < len(edges) - 1:
             bands.setdefault(band, []).append(code)
-    for band, codes in sorted(bands.items()):
-        condition |= Q(_any_of(field_name, codes), max_travel_km__gte=edges[band])
+    return tuple((edges[band], _codes_literal(codes)) for band, codes in sorted(bands.items()))
+
+
+@lru_cache(maxsize=1)
+def _all_areas_literal() -> str:
+    return _codes_literal(sorted(geo.areas()))
+
+
+def _distance_q(
+    work_postcode: str, *, keep_unknown: bool = False, field_name: str = "pc4"
+) -> Q | None:
+    """Q for 'lives within their own travel distance' at band precision. None when nobody can
+    be near (unknown work place), unless unknown distances are kept."""
+    bands = _bands(work_postcode)
+    if not bands:
+        return Q() if keep_unknown else None
+    condition = Q()
+    for low, literal in bands:
+        condition |= Q(_any_of(field_name, literal), max_travel_km__gte=low)
     if keep_unknown:
-        condition |= ~Q(_any_of(field_name, sorted(geo.areas())))
+        condition |= ~Q(_any_of(field_name, _all_areas_literal()))
     return condition
 
 
 def _candidate_rows(search: Search, company: CompanyProfile, base: QuerySet | None):
-    """The people worth scoring as value rows, and the skill ids that make someone relevant."""
+    """The people the rule admits before their words and exact distance are looked at, as value
+    rows (id, postcode area, maximum, hours, consent flag, last name), and the skill ids that
+    make someone relevant: looking for work, ladder step, hours, within the distance bands."""
     qs = (
         (base if base is not None else JobSeeker.objects.all())
         .looking_for_work()
@@ -155,43 +175,27 @@ def _candidate_rows(search: Search, company: CompanyProfile, base: QuerySet | No
     relevant = relevant_skill_ids(company)
     if not relevant:
         return qs.none(), set()
-    skills_through = JobSeeker.skills.through
-    interests_through = JobSeeker.interests.through
-    # Only people with a word that touches the company: read from the (skill_id, jobseeker_id)
-    # indexes of both M2M tables, so the id arrays below are built for these people only.
-    touching = (
-        skills_through.objects.filter(skill_id__in=sorted(relevant))
-        .values("jobseeker_id")
-        .union(
-            interests_through.objects.filter(skill_id__in=sorted(relevant)).values("jobseeker_id")
-        )
-    )
-    qs = qs.filter(pk__in=touching)
-    # The consent test is a column, not a WHERE EXISTS: PostgreSQL would turn the latter into a
-    # hash join over every consent in the country; as a column it is one index lookup per row
-    # that passed the cheap filters above. Rows without consent are dropped right after.
-    qs = (
-        qs.with_consent_flag(search.consent, until=search.consent_until, name="consents_now")
-        .annotate(
-            skill_ids=ArraySubquery(
-                skills_through.objects.filter(jobseeker_id=OuterRef("pk")).values("skill_id")
-            ),
-            interest_ids=ArraySubquery(
-                interests_through.objects.filter(jobseeker_id=OuterRef("pk")).values("skill_id")
-            ),
-        )
-        .values_list(
-            "pk",
-            "pc4",
-            "max_travel_km",
-            "hours_available",
-            "skill_ids",
-            "interest_ids",
-            "consents_now",
-            "last_name",
-        )
+    qs = qs.with_consent_flag(search.consent, until=search.consent_until, name="consents_now")
+    qs.query.annotations["consents_now"] = _per_row(qs.query.annotations["consents_now"])
+    qs = qs.values_list(
+        "pk", "pc4", "max_travel_km", "hours_available", "consents_now", "last_name"
     )
     return qs.order_by(), relevant
+
+
+def _per_row(flag: Exists) -> Exists:
+    """The consent flag of ``jobseekers`` (its own EXISTS, unchanged inside) as a scalar
+    subquery: ``(SELECT 1 ... LIMIT 1) IS NOT NULL``.
+
+    The test is a column of the people who passed the cheap filters, who are dropped right after
+    when it is false. As an EXISTS, PostgreSQL may hash every consent in force in the country
+    once (240,000 rows at national size, 0.4-0.7 s) instead of looking up the few thousand
+    people near the opening (one index probe each, about 0.1 s): it does so whenever it expects
+    more than a few thousand people, and the distance bands make it expect five times too many.
+    A scalar subquery is never hashed."""
+    scalar = flag.copy()
+    scalar.template = "((%(subquery)s) IS NOT NULL)"
+    return scalar
 
 
 def _opening_search(opening: Opening) -> Search:
@@ -205,57 +209,85 @@ def _opening_search(opening: Opening) -> Search:
 
 
 def candidates_for_opening(opening: Opening, base: QuerySet | None = None) -> QuerySet:
-    """Step 1 in SQL: the job seekers worth scoring for this opening, as value rows."""
+    """Step 1 in SQL: the job seekers worth scoring for this opening (the cheap filters and a
+    skill or interest that touches the company; consent not yet tested), as value rows. For
+    figures (the benchmark's count); ``rank_jobseekers`` tests the words on the id arrays."""
     company = company_profile(opening.employer, opening)
-    return _candidate_rows(_opening_search(opening), company, base)[0]
+    rows, relevant = _candidate_rows(_opening_search(opening), company, base)
+    through = (JobSeeker.skills.through, JobSeeker.interests.through)
+    touching = Q()
+    for model in through:
+        touching |= Exists(
+            model.objects.filter(jobseeker_id=OuterRef("pk"), skill_id__in=sorted(relevant))
+        )
+    return rows.filter(touching)
 
 
 # --- Step 2: score everyone left, explain the top ----------------------------------------------
 
 
-def _near_literal(near: dict[str, float]) -> str:
-    """Two constant arrays, postcode areas and their distances, written into the SQL like
-    ``_any_of`` does (thousands of parameters cost more to send than the query to run)."""
-    if not all(_FOUR_DIGITS.fullmatch(c) for c in near):
-        raise ValueError("postcode areas must be four digits")
-    codes = ",".join(near)
+@lru_cache(maxsize=256)
+def _near_literal(work_postcode: str) -> str:
+    """Two constant arrays, the postcode areas within ``MAX_SEARCH_KM`` of a work place and
+    their distances, written into the SQL like ``_codes_literal`` (thousands of parameters cost
+    more to send than the query to run); once per work place and process."""
+    near = geo.areas_within_km(work_postcode, MAX_SEARCH_KM)
     kms = ",".join(repr(float(d)) for d in near.values())
-    return f"'{{{codes}}}'::text[], '{{{kms}}}'::float8[]"
+    return f"{_codes_literal(list(near))}, '{{{kms}}}'::float8[]"
 
 
 def _prescored_rows(
     rows: QuerySet, company: CompanyProfile, search: Search, relevant: set[int], clicked
 ) -> tuple[str, list]:
-    """The candidate rows that consent and have a word touching the company, each with the
-    pre-score the database computes (``prerank``), best first; LIMIT and OFFSET follow."""
+    """The candidate rows that consent, live within their own maximum and have a word touching
+    the company, each with its id arrays and the pre-score the database computes (``prerank``),
+    best first; LIMIT and OFFSET follow.
+
+    Every step is per person of the cheap filters (``_candidate_rows``), so the work grows with
+    the people near the opening, not with the country: the consent flag, then the exact
+    distance, then the two id arrays (read from the ``(jobseeker_id, skill_id)`` indexes), then
+    the touching test on those arrays. Reading the through tables by ``skill_id`` instead would
+    visit every holder of a common word in the country."""
     inner, inner_params = rows.query.sql_with_params()
-    near = geo.areas_within_km(search.work_postcode, MAX_SEARCH_KM)
+    skills_table = connection.ops.quote_name(JobSeeker.skills.through._meta.db_table)
+    interests_table = connection.ops.quote_name(JobSeeker.interests.through._meta.db_table)
     score, score_params = prerank.score_expression(
         company,
-        skills="c.skill_ids",
-        interests="c.interest_ids",
-        distance="n.km",
-        max_travel="c.max_travel_km",
-        clicked="c.pk = ANY(%s::bigint[])",
+        skills="p.skill_ids",
+        interests="p.interest_ids",
+        distance="p.km",
+        max_travel="p.max_travel_km",
+        clicked="p.pk = ANY(%s::bigint[])",
         relevant=relevant,
     )
-    # "c.pk = ANY(...)" sits in the expression's last CASE: its parameter comes last.
+    # "p.pk = ANY(...)" sits in the expression's last CASE: its parameter comes after the
+    # score's own; the touching test's two arrays follow.
     sql = (
-        # MATERIALIZED: each person's id arrays are built once, not once per use in the score.
-        f"WITH c AS MATERIALIZED ({inner}) "
-        f"SELECT c.pk, c.pc4, c.max_travel_km, c.hours_available, c.skill_ids, c.interest_ids, "
-        f"c.last_name, n.km, {score} AS pre_score "
-        f"FROM c LEFT JOIN unnest({_near_literal(near)}) AS n(pc4, km) "
+        # MATERIALIZED: the consent flag stays a column tested per row (not a join over every
+        # consent), and each person's id arrays are built once, not once per use in the score.
+        f"WITH c AS MATERIALIZED ({inner}), "
+        "p AS MATERIALIZED ("
+        "SELECT c.pk, c.pc4, c.max_travel_km, c.hours_available, c.last_name, n.km, "
+        f"ARRAY(SELECT s.skill_id FROM {skills_table} s WHERE s.jobseeker_id = c.pk) "
+        "AS skill_ids, "
+        f"ARRAY(SELECT i.skill_id FROM {interests_table} i WHERE i.jobseeker_id = c.pk) "
+        "AS interest_ids "
+        f"FROM c LEFT JOIN unnest({_near_literal(search.work_postcode)}) AS n(pc4, km) "
         "ON n.pc4 = c.pc4 "
         "WHERE c.consents_now "
         # Band precision in the filter; the exact distance is tested here (and again in Python).
-        "AND (n.km IS NULL OR n.km <= c.max_travel_km + 0.001) "
-        "ORDER BY pre_score DESC, c.pk LIMIT %s OFFSET %s"
+        "AND (n.km IS NULL OR n.km <= c.max_travel_km + 0.001)) "
+        "SELECT p.pk, p.pc4, p.max_travel_km, p.hours_available, p.skill_ids, p.interest_ids, "
+        f"p.last_name, p.km, {score} AS pre_score "
+        "FROM p WHERE (p.skill_ids && %s::bigint[] OR p.interest_ids && %s::bigint[]) "
+        "ORDER BY pre_score DESC, p.pk LIMIT %s OFFSET %s"
     )
     params = [
         *inner_params,
         *score_params,
         sorted(clicked),
+        sorted(relevant),
+        sorted(relevant),
     ]
     return sql, params
 

@@ -240,13 +240,15 @@ def jobs_still_working(now: datetime.datetime) -> Iterable[Wanted]:
 # --- Reassignment ----------------------------------------------------------------------------
 
 
-def jobseeker_placements_jobs_pairings(jobseeker) -> Iterator[tuple[str, list[int]]]:
+def jobseeker_placements_jobs_pairings(jobseeker) -> Iterator[tuple[str, Iterable[int]]]:
     """A job seeker's placements, jobs and buddy pairings: their follow-ups move with the
     person's caseworker."""
+    # Querysets, not lists: followups_about reads them as subqueries of its one query.
     for model in (DevelopmentPlacement, JobOutcome, BuddyPairing):
-        ids = list(model.objects.filter(jobseeker=jobseeker).values_list("pk", flat=True))
-        if ids:
-            yield model._meta.label, ids
+        yield (
+            model._meta.label,
+            model.objects.filter(jobseeker=jobseeker).order_by().values_list("pk", flat=True),
+        )
 
 
 def register() -> None:

@@ -142,12 +142,18 @@ class Proposal(models.Model):
         ordering = ["-proposed_at", "-id"]
         indexes = [
             models.Index(fields=["opening", "answer"], name="proposal_opening_answer_idx"),
+            # The board's "awaiting answer" column (oldest first), read in order (0008).
+            models.Index(
+                fields=["answer", "proposed_at", "id"], name="proposal_answer_proposed_idx"
+            ),
+            # The API's list (newest first), read in order (0008); also the roll-up's change
+            # detection on proposed_at (stats/rollup.py, Source.changed).
+            models.Index(fields=["-proposed_at", "-id"], name="proposal_list_order_idx"),
             # The board's "interested" column (latest answer first) for a whole region.
             models.Index(
                 fields=["answer", "-answered_at", "-id"], name="proposal_answer_answered_idx"
             ),
             # Change detection of the statistics roll-up (stats/rollup.py, Source.changed).
-            models.Index(fields=["proposed_at"], name="proposal_proposed_idx"),
             models.Index(fields=["answered_at"], name="proposal_answered_idx"),
         ]
         constraints = [
@@ -292,6 +298,17 @@ class DevelopmentPlacement(models.Model):
         indexes = [
             models.Index(fields=["status", "planned_end_date"], name="placement_status_end_idx"),
             models.Index(fields=["opening", "status"], name="placement_opening_status_idx"),
+            # The board's columns and the API's list, each read in its order and stopped after
+            # a page (0008): proposed and agreed by start, finished latest first, all newest
+            # first.
+            models.Index(fields=["status", "start_date", "id"], name="placement_status_start_idx"),
+            models.Index(
+                models.OrderBy(models.F("ended_on"), descending=True, nulls_last=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(status__in=["completed", "ended_early"]),
+                name="placement_finished_idx",
+            ),
+            models.Index(fields=["-start_date", "-id"], name="placement_start_order_idx"),
             # Change detection of the statistics roll-up (stats/rollup.py, Source.changed).
             models.Index(fields=["updated_at"], name="placement_updated_idx"),
         ]
@@ -693,7 +710,12 @@ class BuddyPairing(models.Model):
         verbose_name = _("buddy pairing")
         verbose_name_plural = _("buddy pairings")
         ordering = ["-start_date", "-id"]
-        indexes = [models.Index(fields=["created_at"], name="buddy_created_idx")]
+        indexes = [
+            # Change detection of the statistics roll-up (stats/rollup.py): new pairings, and
+            # pairings that ended lately (the end is set in place, without a timestamp).
+            models.Index(fields=["created_at"], name="buddy_created_idx"),
+            models.Index(fields=["end_date"], name="buddy_end_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True)

@@ -18,10 +18,13 @@ _RETRY = {
 }
 
 
-# A full rebuild reads five years of every source: at national size (500,000 job seekers) it takes
+# A full rebuild reads five years of every source: at national size (500,000 job seekers) it took
 # minutes, more than the default limit of every task (CELERY_TASK_SOFT_TIME_LIMIT, 4 minutes),
-# which killed it there (docs/performance.md). An update can fall back to a full rebuild.
-ROLLUP_SOFT_TIME_LIMIT = 60 * 60
+# which killed it there (docs/performance.md). An update can fall back to a full rebuild. The
+# service stops its own SQL at services.ROLLUP_TIME_LIMIT (statement_timeout), a minute before
+# this soft limit, so the database does not run on after the worker gave up; the minute is for
+# rolling back and logging (services.RollupTimedOut, not retried).
+ROLLUP_SOFT_TIME_LIMIT = services.ROLLUP_TIME_LIMIT + 60
 _LIMITS = {"soft_time_limit": ROLLUP_SOFT_TIME_LIMIT, "time_limit": ROLLUP_SOFT_TIME_LIMIT + 60}
 
 

@@ -109,11 +109,47 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "nl-NL", "timezone_id": "Europe/Amsterdam"}
 
 
+# Waits are for what the user waits for; a ceiling keeps a broken page from stalling CI. The
+# ceilings allow for a loaded machine (two cores shared by several test runs: a page that takes
+# 1 s alone can take 10 s there), not for a slow first request (``live_server`` warms up).
+BROWSER_TIMEOUT_MS = 20_000  # clicks, fills, waits for an element, and ``expect``
+NAVIGATION_TIMEOUT_MS = 30_000  # page.goto, reloads, a form post's answer
+
+
 @pytest.fixture
 def page(page):
-    # Waits are for what the user waits for; a short ceiling keeps a broken page from stalling CI.
-    page.set_default_timeout(10_000)
+    from playwright.sync_api import expect
+
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
+    page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+    # ``expect`` has its own ceiling (5 s by default), shorter than any wait above.
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
     return page
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server, django_db_setup, django_db_blocker):
+    """pytest-django's live server, warmed up before the first browser test uses it.
+
+    The first request to a fresh server imports the URL configuration and every view module,
+    and loads the templates and static files: over 10 s on a loaded machine, which the first
+    browser test would otherwise pay inside its page's timeouts. A failed warm-up only costs
+    that time again later; it never fails the session."""
+    import re
+    import urllib.request
+
+    def fetch(path: str) -> str:
+        with urllib.request.urlopen(f"{live_server.url}{path}", timeout=120) as response:
+            return response.read().decode("utf-8", "replace")
+
+    with django_db_blocker.unblock():
+        try:
+            html = fetch("/accounts/login/")
+            for asset in re.findall(r'(?:href|src)="(/static/[^"]+)"', html)[:2]:
+                fetch(asset)
+        except OSError as exc:  # URLError, HTTPError, timeouts
+            print(f"live_server warm-up failed: {exc}")
+    return live_server
 
 
 def pytest_collection_modifyitems(config, items):

@@ -106,19 +106,22 @@ def visit_openings_to_record(now: datetime.datetime) -> Iterable[Wanted]:
         )
 
 
-def jobseeker_clicks(jobseeker) -> Iterator[tuple[str, list[int]]]:
+def jobseeker_clicks(jobseeker) -> Iterator[tuple[str, Iterable[int]]]:
     """A job seeker's clicks: their follow-ups move with the person's caseworker."""
-    ids = list(Click.objects.filter(jobseeker=jobseeker).values_list("pk", flat=True))
-    if ids:
-        yield Click._meta.label, ids
+    # A queryset, not a list: followups_about reads it as a subquery of its one query.
+    yield (
+        Click._meta.label,
+        Click.objects.filter(jobseeker=jobseeker).order_by().values_list("pk", flat=True),
+    )
 
 
-def jobseeker_signups(jobseeker) -> Iterator[tuple[str, list[int]]]:
+def jobseeker_signups(jobseeker) -> Iterator[tuple[str, Iterable[int]]]:
     """A job seeker's visit sign-ups: the "visit cancelled" follow-ups move with their
     caseworker too."""
-    ids = list(VisitSignUp.objects.filter(jobseeker=jobseeker).values_list("pk", flat=True))
-    if ids:
-        yield VisitSignUp._meta.label, ids
+    yield (
+        VisitSignUp._meta.label,
+        VisitSignUp.objects.filter(jobseeker=jobseeker).order_by().values_list("pk", flat=True),
+    )
 
 
 def register() -> None:

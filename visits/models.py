@@ -1,6 +1,8 @@
 """Company visits with aldermen: the plan, who comes, the report, clicks, actions, calendar feeds."""
 
 import datetime
+import functools
+import operator
 import secrets
 
 from django.conf import settings
@@ -34,35 +36,74 @@ class VisitQuerySet(models.QuerySet):
     def between(self, start: datetime.datetime, end: datetime.datetime):
         return self.filter(starts_at__gte=start, starts_at__lt=end)
 
+    def _of_employers_seen_by(self, user) -> models.Q:
+        """Visits to the employers the user sees (``Employer.objects.visible_to``).
+
+        EXISTS, not ``employer_id IN (SELECT ...)``: under the OR with the visits the user joins,
+        PostgreSQL always read and hashed every employer of the municipality for an IN (some
+        15,000 rows for a large one at national scale), even to check a person's three visits.
+        For an EXISTS it chooses per query: a look-up per visit when there are few, the hash
+        when there are many (an agenda month)."""
+        return models.Q(
+            models.Exists(
+                Employer.objects.visible_to(user).filter(pk=models.OuterRef("employer_id"))
+            )
+        )
+
     def _joined_by(self, user) -> models.Q:
         return models.Q(
             models.Exists(VisitStaff.objects.filter(visit=models.OuterRef("pk"), user=user))
         )
 
+    def _visible_halves(self, user) -> list[models.Q] | None:
+        """The rule of visible_to as conditions any one of which shows a visit (None: every
+        visit)."""
+        if sees_all_municipalities(user):
+            return None
+        if works_in_back_office(user):
+            return [self._of_employers_seen_by(user), self._joined_by(user)]
+        if is_alderman(user):
+            return [self._joined_by(user)]
+        if is_employer_contact(user):
+            return [models.Q(employer__in=Employer.objects.visible_to(user))]
+        return []
+
+    def _any_of(self, halves: list[models.Q] | None, *, union: bool):
+        if halves is None:
+            return self
+        if not halves:
+            return self.none()
+        if union and len(halves) > 1:
+            # Each half a branch of its own with this queryset's filters (the agenda's days):
+            # PostgreSQL estimates a branch well and reads the rows it needs through the
+            # branch's own indexes, where it guessed most rows for an OR of two subqueries
+            # and planned for thousands (a hash of every employer, compiled with JIT).
+            branches = [self.filter(half).order_by().values("pk") for half in halves]
+            return self.filter(pk__in=branches[0].union(*branches[1:]))
+        return self.filter(functools.reduce(operator.or_, halves))
+
     def visible_to(self, user):
         """Visits the user may open (DESIGN.md §4): coordinators all; caseworkers those to the
         employers they see and those they join; aldermen those they join; employer contacts the
         visits to their own companies (the visit itself, never who comes: no consent)."""
-        if sees_all_municipalities(user):
-            return self
-        if works_in_back_office(user):
-            return self.filter(
-                models.Q(employer__in=Employer.objects.visible_to(user)) | self._joined_by(user)
-            )
-        if is_alderman(user):
-            return self.filter(self._joined_by(user))
-        if is_employer_contact(user):
-            return self.filter(employer__in=Employer.objects.visible_to(user))
-        return self.none()
+        return self._any_of(self._visible_halves(user), union=False)
 
-    def on_calendar_of(self, user):
+    def on_calendar_of(self, user, *, union: bool = False):
         """The user's agenda: what they may open, plus for aldermen the other visits in their
-        municipalities (time and company only, without opening them)."""
+        municipalities (time and company only, without opening them).
+
+        ``union=True`` gives the same rows as a UNION of the rule's halves, each with the
+        filters applied so far: for a window of days (``between(...).on_calendar_of(user,
+        union=True)``), where the OR would make PostgreSQL plan for most visits of the country
+        in that window."""
         if is_alderman(user):
-            return self.filter(
-                self._joined_by(user) | models.Q(employer__municipality__in=municipality_ids(user))
-            )
-        return self.visible_to(user)
+            halves = [
+                self._joined_by(user),
+                models.Q(employer__municipality__in=municipality_ids(user)),
+            ]
+        else:
+            halves = self._visible_halves(user)
+        return self._any_of(halves, union=union)
 
 
 class Visit(models.Model):
@@ -126,6 +167,12 @@ class Visit(models.Model):
             models.Index(fields=["employer", "-starts_at"], name="visit_employer_idx"),
             # Change detection of the statistics roll-up (stats/rollup.py, Source.changed).
             models.Index(fields=["updated_at"], name="visit_updated_idx"),
+            # The coming visits in date order (upcoming(); migration 0003).
+            models.Index(
+                fields=["starts_at"],
+                condition=models.Q(status="planned"),
+                name="visit_planned_starts_idx",
+            ),
         ]
 
     def __str__(self):
@@ -170,6 +217,8 @@ class VisitStaff(models.Model):
         verbose_name = _("staff attendee")
         verbose_name_plural = _("staff attendees")
         ordering = ["user__role", "user__first_name", "id"]
+        # Change detection of the statistics roll-up (stats/rollup.py, Source.changed).
+        indexes = [models.Index(fields=["added_at"], name="visit_staff_added_idx")]
         constraints = [
             models.UniqueConstraint(fields=["visit", "user"], name="visit_staff_once"),
         ]

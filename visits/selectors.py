@@ -86,7 +86,8 @@ def agenda_visits(
     """The user's agenda between two days, in a constant number of queries: each visit with its
     employer, the number of job seekers signed up, its aldermen, and whether the user may open it.
     """
-    qs = calendar_visits(user).between(_local_midnight(start), _local_midnight(end))
+    window = Visit.objects.between(_local_midnight(start), _local_midnight(end))
+    qs = calendar_visits(user, within=window)
     if municipality_id:
         qs = qs.filter(employer__municipality_id=municipality_id)
     if alderman_id:

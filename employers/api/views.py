@@ -110,7 +110,7 @@ class EmployerViewSet(
             skill=data.get("skill", ""),
         )
         queryset, _ = EMPLOYER_SORTING.apply(
-            employer_search(queryset, filters), data.get("ordering")
+            employer_search(queryset, filters, user=self.request.user), data.get("ordering")
         )
         return queryset
 

@@ -44,10 +44,6 @@ class Migration(migrations.Migration):
         ),
         AddIndexConcurrently(
             model_name="proposal",
-            index=models.Index(fields=["proposed_at"], name="proposal_proposed_idx"),
-        ),
-        AddIndexConcurrently(
-            model_name="proposal",
             index=models.Index(fields=["answered_at"], name="proposal_answered_idx"),
         ),
     ]

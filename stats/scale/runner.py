@@ -9,7 +9,7 @@ marked done is generated and written (``store.Rows.write``). ``jobs`` > 1 forks 
 processes, each with its own database connection; the plan is inherited, not pickled.
 
 The finish, run every time: opening places and visit capacities raised to what was filled (so the
-services' rules hold for the data), id sequences moved past the assigned ids, ANALYZE.
+services' rules hold for the data), id sequences moved past the assigned ids, VACUUM (ANALYZE).
 """
 
 from __future__ import annotations
@@ -289,6 +289,9 @@ def finish(plan: Plan, out=print) -> None:
                 [plan.id_end(name) - 1],
             )
     if not connection.in_atomic_block:
+        # VACUUM as well as ANALYZE: rows written by COPY are not yet marked visible to all in
+        # the visibility map, so index-only scans would still read the table (as on a database
+        # that autovacuum has not reached yet after a bulk load).
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    out("finish: visit capacities and opening places checked, id sequences moved on, analysed")
+            cursor.execute("VACUUM (ANALYZE)")
+    out("finish: visit capacities and opening places checked, id sequences moved on, vacuumed")

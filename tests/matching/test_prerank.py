@@ -17,6 +17,8 @@ from tests.baanbrekers.factories import skill
 from tests.employers.factories import EmployerFactory, OpeningFactory
 from tests.jobseekers.factories import JobSeekerFactory
 
+from .rule import rule_ranking
+
 pytestmark = pytest.mark.django_db
 
 
@@ -68,25 +70,8 @@ def openings(waalwijk):
 
 
 def score_everyone(company, search, clicked, limit):
-    """The ranking as it was before the pre-ranking: every candidate of the SQL filter scored in
-    Python, then sorted."""
-    rows, _relevant = ranking._candidate_rows(search, company, None)
-    scored = []
-    for pk, pc4, max_travel, hours, skill_ids, interest_ids, consents, last_name in rows:
-        match = consents and ranking.score_candidate(
-            company,
-            search,
-            pc4=pc4,
-            max_travel=max_travel,
-            hours=hours,
-            skill_ids=skill_ids,
-            interest_ids=interest_ids,
-            clicked=pk in clicked,
-        )
-        if match:
-            d = match.distance_km
-            scored.append((-match.score, d if d is not None else float("inf"), last_name, pk))
-    return [(pk, -score) for score, _d, _name, pk in sorted(scored)[:limit]]
+    """The ranking as scoring every person the rule admits in Python would give it."""
+    return rule_ranking(company, search, clicked=clicked, limit=limit)
 
 
 @pytest.mark.parametrize("limit", [3, 40])
@@ -147,3 +132,17 @@ def test_pre_score_is_the_unrounded_score(people, openings):
 def test_a_user_who_sees_nobody_gets_an_empty_ranking(openings):
     JobSeekerFactory(skills=["lassen"], consents=[ConsentKind.SHARE_PROFILE])
     assert ranking.rank_jobseekers_for_opening(openings[0], base=JobSeeker.objects.none()) == []
+
+
+@pytest.mark.parametrize("limit", [3, 40])
+def test_the_generated_set_ranks_as_the_rule_itself(people, openings, monkeypatch, limit):
+    monkeypatch.setattr(ranking, "FIRST_BATCH", 4)
+    clicked = {people[1].pk, people[7].pk, people[20].pk}
+    for opening in openings:
+        company = company_profile(opening.employer, opening)
+        expected = rule_ranking(
+            company, ranking._opening_search(opening), clicked=clicked, limit=limit
+        )
+        matches = ranking.rank_jobseekers_for_opening(opening, clicked=clicked, limit=limit)
+        assert len(expected) >= min(limit, 5)
+        assert [(m.jobseeker_id, m.score) for m in matches] == expected
