@@ -102,6 +102,17 @@ def scope_to_municipalities(qs: QuerySet, user: User, field: str = "municipality
     return qs.none()
 
 
+def back_office_staff(user: User | None = None) -> QuerySet[User]:
+    """Active caseworkers and coordinators, by name: who may keep a job seeker's file, own an
+    employer relationship or a follow-up. With a ``user`` who does not see every municipality:
+    those who work in one of the user's municipalities (the staff a caseworker is offered in
+    forms and filters; a national instance has thousands of others)."""
+    qs = User.objects.filter(is_active=True, role__in=[Role.CASEWORKER, Role.COORDINATOR])
+    if user is not None and not sees_all_municipalities(user):
+        qs = qs.filter(municipalities__in=municipality_ids(user)).distinct()
+    return qs.order_by("first_name", "last_name", "email")
+
+
 def get_visible_or_404(qs: QuerySet, pk):
     """Fetch from an already scoped queryset (``Model.objects.visible_to(user)``); a miss, someone
     else's record or a malformed id is a 404, so guessing ids reveals nothing."""

@@ -105,6 +105,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from .access import back_office_staff
 from .models import (
     FollowUp,
     FollowUpStatus,
@@ -1250,10 +1251,8 @@ def followups_listed(*, user: User, spec: FollowUpFilter) -> QuerySet[FollowUp]:
 
 
 def followup_owners() -> QuerySet[User]:
-    """Who may own follow-ups: active caseworkers and coordinators."""
-    return User.objects.filter(
-        is_active=True, role__in=[Role.CASEWORKER, Role.COORDINATOR]
-    ).order_by("first_name", "last_name", "email")
+    """Who may own follow-ups: active caseworkers and coordinators (``back_office_staff``)."""
+    return back_office_staff()
 
 
 def followups_assign(*, followup_ids: Iterable[int], assignee: User, assigned_by: User) -> int:

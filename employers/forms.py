@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from baanbrekers.access import back_office_staff
 from baanbrekers.forms import formfield_https
-from baanbrekers.models import Municipality, Role, Skill, User, user_label
+from baanbrekers.models import Municipality, Skill, User, user_label
 from baanbrekers.widgets import LongSelect
 
 from .access import municipalities_to_work_in
@@ -59,12 +60,6 @@ class SkillNamesField(forms.CharField):
         return split_names(super().to_python(value))
 
 
-def back_office_users():
-    return User.objects.filter(
-        is_active=True, role__in=[Role.CASEWORKER, Role.COORDINATOR]
-    ).order_by("first_name", "last_name", "email")
-
-
 class EmployerForm(forms.ModelForm):
     valued_skills = SkillNamesField(label=_("Competences and attitudes (tags)"))
 
@@ -100,7 +95,7 @@ class EmployerForm(forms.ModelForm):
             ) | Municipality.objects.filter(pk=self.instance.municipality_id)
         self.fields["municipality"].queryset = municipalities.order_by("name")
         self.fields["sector"].queryset = Sector.objects.order_by("code")
-        self.fields["relationship_owner"].queryset = back_office_users()
+        self.fields["relationship_owner"].queryset = back_office_staff()
         self.fields["kvk_number"].help_text = _("8 digits, from the Chamber of Commerce.")
         self.fields["postcode"].help_text = _("For example 5171 AB.")
 
@@ -204,7 +199,7 @@ class EmployerFilterForm(forms.Form):
             empty_label=everyone,
         )
         self.fields["owner"].choices = QueriedChoices(
-            back_office_users().values_list("pk", "first_name", "last_name", "email"),
+            back_office_staff(user).values_list("pk", "first_name", "last_name", "email"),
             user_label,
             empty_label=everyone,
         )

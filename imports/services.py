@@ -68,8 +68,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from baanbrekers import crypto, geo, validators
-from baanbrekers.access import is_coordinator
-from baanbrekers.models import AuditAction, Municipality, Role, User
+from baanbrekers.access import back_office_staff, is_coordinator
+from baanbrekers.models import AuditAction, Municipality, User
 from baanbrekers.services import audit_record
 from employers import services as employer_services
 from employers.models import Employer, EmployerContact, Opening, Sector
@@ -825,13 +825,7 @@ class _Engine:
         email = text.strip().lower()
         if email not in self._users:
             self._users[email] = (
-                User.objects.filter(
-                    email__iexact=email,
-                    is_active=True,
-                    role__in=[Role.CASEWORKER, Role.COORDINATOR],
-                )
-                .order_by("pk")
-                .first()
+                back_office_staff().filter(email__iexact=email).order_by("pk").first()
             )
         found = self._users[email]
         if found is None:

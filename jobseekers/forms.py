@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from baanbrekers.access import sees_all_municipalities
+from baanbrekers.access import back_office_staff, sees_all_municipalities
 from baanbrekers.limits import text_field
-from baanbrekers.models import Municipality, Role, User
+from baanbrekers.models import Municipality, User
 from baanbrekers.validators import validate_bsn
 
 from .models import ConsentKind, JobSeeker
@@ -53,14 +53,6 @@ def clean_bsn_value(value: str) -> str:
     if bsn:
         validate_bsn(bsn)
     return bsn
-
-
-def staff_choices(user: User):
-    """Caseworkers and coordinators this user may assign a file to."""
-    qs = User.objects.filter(role__in=[Role.CASEWORKER, Role.COORDINATOR], is_active=True)
-    if not sees_all_municipalities(user):
-        qs = qs.filter(municipalities__in=user.municipalities.all()).distinct()
-    return qs.order_by("first_name", "last_name")
 
 
 def municipality_choices(user: User):
@@ -108,7 +100,7 @@ class JobSeekerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["municipality"].queryset = municipality_choices(user)
-        self.fields["caseworker"].queryset = staff_choices(user)
+        self.fields["caseworker"].queryset = back_office_staff(user)
         if self.instance.pk:
             # The stored BSN is never put into the form; an empty field keeps it.
             self.fields["bsn"].required = False

@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from baanbrekers.access import is_coordinator, works_in_back_office
+from baanbrekers.access import back_office_staff, is_coordinator, works_in_back_office
 from baanbrekers.api.throttles import rate_limit_wait, too_many_attempts_message
 from baanbrekers.forms import ConfirmForm
 from baanbrekers.listing import COUNT_CAP, paginate
@@ -40,7 +40,6 @@ from .forms import (
     StatusChangeForm,
     municipality_choices,
     split_names,
-    staff_choices,
 )
 from .models import JobSeeker, JobSeekerStatus
 from .selectors import JobSeekerFilters, jobseeker_list_page, jobseeker_words, looks_like_bsn
@@ -195,7 +194,7 @@ def _list_context(request, *, bsn_form=None, bsn_not_found: bool = False) -> dic
         ),
         "caseworker_options": _options(
             (pk, user_label(first_name, last_name, email), pk == filters.caseworker)
-            for pk, first_name, last_name, email in staff_choices(request.user).values_list(
+            for pk, first_name, last_name, email in back_office_staff(request.user).values_list(
                 "pk", "first_name", "last_name", "email"
             )
         ),

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from baanbrekers.models import Municipality, Role, User
+from baanbrekers.access import back_office_staff
+from baanbrekers.models import Municipality
 from baanbrekers.validators import validate_kvk_number
 from employers import services
 from employers.access import municipalities_to_work_in
@@ -51,7 +52,7 @@ class EmployerSerializer(serializers.ModelSerializer):
     # a PATCH's answer, which the schema says is always there.
     sector_label = serializers.SerializerMethodField()
     relationship_owner = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(role__in=[Role.CASEWORKER, Role.COORDINATOR], is_active=True),
+        queryset=back_office_staff(),
         allow_null=True,
         required=False,
     )

@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from baanbrekers.access import back_office_staff
 from baanbrekers.validators import validate_bsn
 
-from ..forms import clean_bsn_value, municipality_choices, staff_choices
+from ..forms import clean_bsn_value, municipality_choices
 from ..models import Consent, JobSeeker, JobSeekerNote, JobSeekerStatus
 from ..selectors import SORTING
 from ..services import EDITABLE_FIELDS
@@ -173,7 +174,7 @@ class JobSeekerSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
             self.fields["municipality"].queryset = municipality_choices(request.user)
-            self.fields["caseworker"].queryset = staff_choices(request.user)
+            self.fields["caseworker"].queryset = back_office_staff(request.user)
 
     def validate_bsn(self, value: str) -> str:
         try:
