@@ -881,7 +881,9 @@ def verdicts(report: dict) -> dict:
             out[f"{key}: within 3x of its raw SQL"] = page["raw_ratio"] <= targets.RAW_SQL_RATIO_MAX
         out[f"{key}: constant queries per request"] = not page["queries_varied"]
     for pair, (a, b) in report["checks"].get("constant_queries", {}).items():
-        out[f"queries constant: {pair}"] = a == b
+        # A later or longer page runs no more queries than the first; it may run one fewer (the
+        # API's last page knows its count from its own rows: baanbrekers/api/pagination.py).
+        out[f"queries constant: {pair}"] = b <= a
     if "load" in report and report["load"]["ratio"] is not None:
         out[targets.LOAD_TARGET] = report["load"]["ratio"] >= targets.LOAD_RATIO_MIN
     if "rollup" in report:
