@@ -25,6 +25,21 @@ def _attrs(attrs: dict) -> str:
     )
 
 
+def option_tag(value, label, selected: bool) -> str:
+    """One ``<option>``, escaped, exactly as Django's select_option.html writes it."""
+    text = "" if value is None else str(value)
+    return (
+        f'\n  <option value="{html.escape(text)}"'
+        f"{' selected' if selected else ''}>{_text(label)}</option>\n"
+    )
+
+
+def option_tags(choices) -> str:
+    """The options of (value, label, selected) triples, for a select a template writes itself
+    (the job-seeker list's filters): the same markup as ``LongSelect``."""
+    return mark_safe("".join(option_tag(*choice) for choice in choices))  # noqa: S308 - escaped
+
+
 class LongSelect(forms.Select):
     """A select written in Python: the same HTML as Django's select.html and select_option.html,
     without a template include per option. For lists of hundreds (municipalities, staff) and
@@ -44,10 +59,7 @@ class LongSelect(forms.Select):
             text = "" if option_value is None else str(option_value)
             selected = (not has_selected or self.allow_multiple_selected) and text in chosen
             has_selected |= selected
-            return (
-                f'\n  <option value="{html.escape(text)}"'
-                f"{' selected' if selected else ''}>{_text(label)}</option>\n"
-            )
+            return option_tag(text, label, selected)
 
         parts = [f'<select name="{conditional_escape(name)}"{_attrs(attrs)}>']
         for option_value, label in self.choices:

@@ -29,6 +29,7 @@ from baanbrekers.listing import COUNT_CAP, paginate
 from baanbrekers.models import user_label
 from baanbrekers.services import audit_list_record
 from baanbrekers.viewtools import user_passes
+from baanbrekers.widgets import option_tags
 
 from . import export, services
 from .access import jobseeker_for_user
@@ -132,18 +133,6 @@ def _list_rows(jobseekers) -> SafeString:
     return mark_safe("".join(rows))  # noqa: S308 - every value is escaped above
 
 
-def _options(choices) -> SafeString:
-    """A select's options (value, label, selected), as the template wrote them one by one: a
-    coordinator's selects hold every municipality and caseworker of the country."""
-    return mark_safe(  # noqa: S308 - every value is escaped here
-        "".join(
-            f'<option value="{html.escape(str(value))}"{" selected" if selected else ""}>'
-            f"{html.escape(label)}</option>"
-            for value, label, selected in choices
-        )
-    )
-
-
 def _municipality_pairs(user) -> list[tuple[int, str]]:
     """The municipality filter's (id, name) pairs. A caseworker's own municipalities were read
     with the list's scope (``access.municipality_ids`` keeps them on the user object) and are
@@ -189,19 +178,19 @@ def _list_context(request, *, bsn_form=None, bsn_not_found: bool = False) -> dic
         "filters": filters,
         "sort": sort,
         # A coordinator's selects list every municipality and caseworker.
-        "municipality_options": _options(
+        "municipality_options": option_tags(
             (pk, name, pk == filters.municipality) for pk, name in _municipality_pairs(request.user)
         ),
-        "caseworker_options": _options(
+        "caseworker_options": option_tags(
             (pk, user_label(first_name, last_name, email), pk == filters.caseworker)
             for pk, first_name, last_name, email in back_office_staff(request.user).values_list(
                 "pk", "first_name", "last_name", "email"
             )
         ),
-        "status_options": _options(
+        "status_options": option_tags(
             (value, str(label), value == filters.status) for value, label in JobSeekerStatus.choices
         ),
-        "ladder_options": _options(
+        "ladder_options": option_tags(
             (step, str(step), step == filters.ladder_step) for step in range(1, 7)
         ),
         "bsn_form": bsn_form,
