@@ -88,11 +88,9 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
-    BooleanField,
     Case,
     CharField,
     F,
-    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -106,6 +104,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from .access import back_office_staff
+from .expressions import EqualsAny
 from .models import (
     FollowUp,
     FollowUpStatus,
@@ -964,21 +963,11 @@ def followup_related_register(*, subject_type: str, related: RelatedSubjects) ->
         functions.append(related)
 
 
-class _AnyOf(Func):
-    """``expression = ANY(array)``: unlike ``IN (subquery)`` under an OR (which PostgreSQL
-    checks row by row against a hash of the subquery, after reading every open follow-up), the
-    array is computed once and the comparison is an index condition."""
-
-    arg_joiner = " = ANY("
-    template = "%(expressions)s)"
-    output_field = BooleanField()
-
-
-def _ids_as_text(ids) -> Q | _AnyOf:
+def _ids_as_text(ids) -> Q | EqualsAny:
     """``subject_id`` among ``ids``: a queryset of one column stays a subquery (no query of its
     own); other ids are written out."""
     if isinstance(ids, QuerySet):
-        return _AnyOf(F("subject_id"), Cast(ArraySubquery(ids), ArrayField(CharField())))
+        return EqualsAny(F("subject_id"), Cast(ArraySubquery(ids), ArrayField(CharField())))
     return Q(subject_id__in=sorted({str(pk) for pk in ids}))
 
 

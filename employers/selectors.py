@@ -7,10 +7,8 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
-    BooleanField,
     Count,
     F,
-    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -22,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from baanbrekers.access import sees_all_municipalities
+from baanbrekers.expressions import EqualsAny
 from baanbrekers.listing import Sorting
 from baanbrekers.models import Skill, User
 
@@ -124,15 +123,7 @@ def _search(qs: QuerySet[Employer], q: str, *, per_row: bool) -> QuerySet[Employ
     if per_row or len(q) < TRIGRAM_MIN_LENGTH:
         return qs.filter(on_the_row | Q(pk__in=holders))
     by_row = qs.order_by().filter(on_the_row).values("pk")
-    return qs.filter(_EqualsAny(F("pk"), ArraySubquery(by_row.union(holders))))
-
-
-class _EqualsAny(Func):
-    """``column = ANY(ARRAY(subquery))``: the subquery runs once per statement (an init plan)."""
-
-    template = "%(expressions)s)"
-    arg_joiner = " = ANY("
-    output_field = BooleanField()
+    return qs.filter(EqualsAny(F("pk"), ArraySubquery(by_row.union(holders))))
 
 
 def _skills_named(name: str, *, exact: bool) -> QuerySet[Skill]:
