@@ -79,6 +79,14 @@ def bench_database_url(size: str, base: str | None = None) -> str:
     return urlunsplit(parts._replace(path=f"/{name}_bench_{size}"))
 
 
+def is_bench_database(name: str) -> bool:
+    """A database the bench made and may drop: its name ends in ``_bench_<size>``."""
+    from stats.scale.plan import SIZES
+
+    head, sep, size = name.rpartition("_bench_")
+    return bool(head and sep) and size in SIZES
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -101,6 +109,13 @@ def database_create(url: str) -> bool:
         if exists and secrets_path(url).exists():
             return False
         if exists:
+            if not is_bench_database(name):
+                # Never drop a database the bench did not make: a --database-url naming the
+                # platform's own database (or production's) must not lose it.
+                raise SystemExit(
+                    f"{name} exists and was not made by the bench (no .data/bench/{name}.json);"
+                    " name a database ending in _bench_<size>, or drop it yourself"
+                )
             conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     return True
