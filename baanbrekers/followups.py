@@ -1025,23 +1025,26 @@ def followups_reassign(*, subject, old_assignee: User | None, new_assignee: User
     return moved
 
 
-def followups_cancel_open(*, subject, kinds: list[str], except_due_on=()) -> int:
+def followups_cancel_open(*, subject, kinds: list[str], keep=()) -> int:
     """Cancels the not-yet-sent follow-ups of these kinds about ``subject`` (e.g. a placement's
     reminders once it ended, or those for an end date that moved); returns how many.
+
+    ``keep``: (kind, due_on) pairs still right, left open. A pair, not a date: a moved end can
+    put one kind's new date on another kind's old one (the new mid-term on the old end
+    reminder), and that old reminder must still go.
 
     Rows already sent or done stay as they are: they are history. Call it in the transaction
     that makes the reminders outdated.
     """
-    return (
-        FollowUp.objects.filter(
-            subject_type=subject._meta.label,
-            subject_id=str(subject.pk),
-            kind__in=kinds,
-            status=FollowUpStatus.PENDING,
-        )
-        .exclude(due_on__in=list(except_due_on))
-        .update(status=FollowUpStatus.CANCELLED)
+    outdated = FollowUp.objects.filter(
+        subject_type=subject._meta.label,
+        subject_id=str(subject.pk),
+        kind__in=kinds,
+        status=FollowUpStatus.PENDING,
     )
+    for kind, due_on in keep:
+        outdated = outdated.exclude(kind=kind, due_on=due_on)
+    return outdated.update(status=FollowUpStatus.CANCELLED)
 
 
 # --- Listing and assignment (the to-do pages) -------------------------------------------------

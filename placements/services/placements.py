@@ -299,7 +299,7 @@ def _schedule_placement_followups(placement: DevelopmentPlacement) -> None:
     followups_cancel_open(
         subject=placement,
         kinds=PLACEMENT_REMINDER_KINDS,
-        except_due_on=[placement.midpoint, end_reminder_on],
+        keep=[("placement_midterm", placement.midpoint), ("placement_end", end_reminder_on)],
     )
     followup_schedule(
         kind="placement_midterm",

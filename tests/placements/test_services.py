@@ -352,6 +352,24 @@ def test_extending_a_placement_moves_its_reminders_to_the_new_dates(user, settin
     assert sorted(_reminders(placement, "cancelled")) == old
 
 
+def test_an_extension_whose_new_midterm_falls_on_the_old_end_reminder_cancels_that_reminder(
+    user,
+):
+    """Seen on 30 November: a start whose extended mid-term landed on the day of the old end
+    reminder kept the old reminder open, so the person got two end reminders."""
+    placement = make_placement(user=user, status="active")
+    old = dict(_reminders(placement))
+    # The new end puts the new mid-term exactly on the old end reminder's day.
+    new_end = placement.start_date + 2 * (old["placement_end"] - placement.start_date)
+    placement = services.placement_extend(
+        placement=placement, new_end_date=new_end, extended_by=user
+    )
+    assert placement.midpoint == old["placement_end"]
+    new = _reminders(placement)
+    assert [kind for kind, _ in new] == ["placement_end", "placement_midterm"]
+    assert ("placement_end", old["placement_end"]) in _reminders(placement, "cancelled")
+
+
 @pytest.mark.parametrize("end", ["complete", "end_early"])
 def test_a_finished_placement_sends_no_more_reminders(user, end):
     placement = make_placement(user=user, status="active")
