@@ -309,6 +309,15 @@ class DevelopmentPlacement(models.Model):
                 name="placement_finished_idx",
             ),
             models.Index(fields=["-start_date", "-id"], name="placement_start_order_idx"),
+            # The board's "in progress" column, soonest end first (0010). The planner joins the
+            # active placements to the municipality's people and sorts the few that match; with
+            # the person in the index that join reads no table rows (national: 360 -> 77 ms).
+            models.Index(
+                fields=["planned_end_date", "id"],
+                include=["jobseeker"],
+                condition=models.Q(status="active"),
+                name="placement_active_order_idx",
+            ),
             # Change detection of the statistics roll-up (stats/rollup.py, Source.changed).
             models.Index(fields=["updated_at"], name="placement_updated_idx"),
         ]

@@ -45,7 +45,9 @@ CARD_FIELDS = {
 
 def pipeline_board(user: User) -> dict:
     """Proposals and placements by status for the back-office board; a fixed number of queries
-    and at most BOARD_COLUMN_LIMIT cards per column whatever the size of the region."""
+    and at most BOARD_COLUMN_LIMIT cards per column whatever the size of the region.
+    ``board["more"][key]``: the column (or the open offers) has more than it shows — each reads
+    one row past the limit to know, so its heading never pretends the 50 shown are all."""
     proposals = Proposal.objects.visible_to(user)
     placements = DevelopmentPlacement.objects.visible_to(user)
     related = {
@@ -83,8 +85,13 @@ def pipeline_board(user: User) -> dict:
         .filter(status=OpeningStatus.OPEN, kind__in=[OpeningKind.PLACEMENT, OpeningKind.VACANCY])
         .select_related("employer")
         .only(*CARD_FIELDS["opening"], *_card_fields("employer"))
-        .order_by("-created_at", "-pk")[:BOARD_COLUMN_LIMIT]
+        .order_by("-created_at", "-pk")[: BOARD_COLUMN_LIMIT + 1]
     )
+    board["more"] = {}
+    for key in (*columns, "openings"):
+        # The row past the limit only says there are more; it is not shown.
+        board["more"][key] = len(board[key]) > BOARD_COLUMN_LIMIT
+        del board[key][BOARD_COLUMN_LIMIT:]
     for key in PLACEMENT_COLUMNS:
         for placement in board[key]:
             # Only a running placement ends soon. Every card gets the flag: the template reads
@@ -107,10 +114,11 @@ def _labels(choices) -> dict[str, str]:
 
 
 def _first_cards(qs, related: tuple) -> list:
-    """The first BOARD_COLUMN_LIMIT rows of a column (scoped, filtered and ordered ``qs``) in one
-    query: a narrow subquery picks the ids, and only those rows are joined to ``related`` (not
-    every proposal of the user's municipalities before the LIMIT), in the same order."""
-    first = qs.values("pk")[:BOARD_COLUMN_LIMIT]
+    """The first BOARD_COLUMN_LIMIT rows of a column (scoped, filtered and ordered ``qs``) and
+    the one after them, if any, in one query: a narrow subquery picks the ids, and only those rows
+    are joined to ``related`` (not every proposal of the user's municipalities before the LIMIT),
+    in the same order."""
+    first = qs.values("pk")[: BOARD_COLUMN_LIMIT + 1]
     # The card's own row whole (the transitions table's guards read it); of the related records
     # only what the card shows.
     own = [field.name for field in qs.model._meta.concrete_fields]

@@ -7,6 +7,7 @@ only; employer contacts get a 403 (their pages are the portal's).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,8 +15,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import formats
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -61,8 +66,9 @@ from .forms import (
     ProposeByHandForm,
     ProposeForm,
 )
-from .models import FINAL_STATUSES, PlacementOutcome
+from .models import FINAL_STATUSES, PlacementOutcome, PlacementStatus
 from .selectors import (
+    BOARD_COLUMN_LIMIT,
     anonymised_profile,
     buddy_pairing_list,
     job_outcome_list,
@@ -151,10 +157,14 @@ def _focused(form):
     return form
 
 
-def _board_moves(placement, options, urls: dict, bound: tuple | None = None) -> list[BoardMove]:
+def _board_moves(
+    placement, options, urls: dict, bound: tuple | None = None, labels: dict | None = None
+) -> list[BoardMove]:
     """The card's moves from its ``action_options``; ``bound``: (placement id, action, form) of
     a move that came back with errors, shown open in its card. ``urls``: per action, the
-    ``_id_url`` of its form (a move with input) or of the move itself."""
+    ``_id_url`` of its form (a move with input) or of the move itself; ``labels``: per action,
+    its label translated (once per board rather than once per card)."""
+    labels = labels or {action: str(label) for action, (_f, label) in BOARD_MOVES.items()}
     moves = []
     for option in options:
         if option.action not in BOARD_MOVES or option.action not in STATUS_ACTIONS:
@@ -163,12 +173,12 @@ def _board_moves(placement, options, urls: dict, bound: tuple | None = None) -> 
             if option.action in BOARD_REASONS:
                 moves.append(BoardMove(option.action, "", reason=option.reason))
             continue
-        form_class, label = BOARD_MOVES[option.action]
+        form_class = BOARD_MOVES[option.action][0]
         is_bound = bound is not None and bound[:2] == (placement.pk, option.action)
         moves.append(
             BoardMove(
                 option.action,
-                str(label),
+                labels[option.action],
                 has_form=form_class is not None,
                 form=bound[2] if is_bound else None,
                 open=is_bound,
@@ -190,20 +200,37 @@ def _board_context(
         )
         for action, (form_class, _label) in BOARD_MOVES.items()
     }
+    labels = {action: str(label) for action, (_form_class, label) in BOARD_MOVES.items()}
     detail_url = _id_url("placements:placement_detail")
     job_url = _id_url("placements:job_create")
     columns = []
+    card = _BoardCard(
+        request,
+        moved_id=moved.pk if moved is not None else None,
+        error=error,
+        error_id=bound[0] if bound else None,
+    )
     for key, board_key, title in BOARD_COLUMNS:
         for placement in board[board_key]:
             options = action_options(placement, request.user)
-            placement.board_moves = _board_moves(placement, options, move_urls, bound)
+            placement.board_moves = _board_moves(placement, options, move_urls, bound, labels)
             placement.detail_url = detail_url(placement.pk)
             placement.record_job_url = ""
             if key == "finished" and any(o.action == "record_job" and o.allowed for o in options):
                 placement.record_job_url = (
                     f"{job_url(placement.jobseeker_id)}?placement={placement.pk}"
                 )
-        columns.append({"key": key, "title": title, "placements": board[board_key]})
+            placement.card_html = card.html(placement)
+        cards = "".join(placement.card_html for placement in board[board_key])
+        columns.append(
+            {
+                "key": key,
+                "title": title,
+                "placements": board[board_key],
+                "cards_html": mark_safe(cards),  # noqa: S308 - _BoardCard escapes every value
+                "more": board["more"][board_key],
+            }
+        )
     proposal_url = _id_url("placements:proposal_detail")
     for proposal in (*board["proposals_pending"], *board["proposals_interested"]):
         proposal.detail_url = proposal_url(proposal.pk)
@@ -217,7 +244,108 @@ def _board_context(
         "board_error": error,
         "board_error_id": bound[0] if bound else None,
         "board_message": message,
+        "board_limit": BOARD_COLUMN_LIMIT,
     }
+
+
+class _BoardCard:
+    """A placement's card as placements/_board_card.html shows it (the reference: a test compares
+    the two), built in Python: a national board holds some 200 of them, and rendering the include
+    for each was most of the page's time. Every value is escaped as the template does
+    (``html.escape``, as Django's ``escape``). A card with a move's form open (back with its
+    errors) is rendered by the template itself."""
+
+    def __init__(self, request, *, moved_id, error: str, error_id):
+        self.request = request
+        self.moved_id = moved_id
+        self.error = error
+        self.error_id = error_id
+        self.csrf = (
+            '<input type="hidden" name="csrfmiddlewaretoken" '
+            f'value="{html.escape(get_token(request))}">'
+        )
+        self.ends_soon = _escape(_("Ends soon: decide on paid work"))
+        self.record_job = _escape(_("Record paid work"))
+        self.dates: dict = {}
+
+    def date(self, day) -> str:
+        """``{{ day|date }}``: the locale's date format (one formatting per day)."""
+        if day not in self.dates:
+            self.dates[day] = _escape(formats.date_format(day)) if day is not None else ""
+        return self.dates[day]
+
+    def html(self, placement) -> str:
+        if any(move.form for move in placement.board_moves):
+            return render_to_string(
+                "placements/_board_card.html",
+                {
+                    "placement": placement,
+                    "moved_id": self.moved_id,
+                    "board_error": self.error,
+                    "board_error_id": self.error_id,
+                },
+                request=self.request,
+            )
+        pk = placement.pk
+        name = _escape(placement.jobseeker)
+        end = placement.ended_on or placement.planned_end_date
+        parts = [
+            f'\n<li class="bb-card pl-card{" pl-ending-soon" if placement.ending_soon else ""}" '
+            f'id="placement-{pk}" tabindex="-1"{" autofocus" if self.moved_id == pk else ""}>\n'
+            f'  <a class="utrecht-link pl-card__name" href="{_escape(placement.detail_url)}">'
+            f"{name}</a>\n"
+            f'  <span class="bb-muted pl-card__meta">{_escape(placement.employer)} · '
+            f"{self.date(placement.start_date)} – {self.date(end)}</span>"
+        ]
+        if placement.status in _FINISHED:
+            outcome = f" · {_escape(placement.outcome_label)}" if placement.outcome else ""
+            parts.append(
+                f'\n  <span class="bb-status bb-status--{_escape(placement.status)}">'
+                f"{_escape(placement.status_label)}{outcome}</span>"
+            )
+        if placement.ending_soon:
+            parts.append(f"\n  <strong>{self.ends_soon}</strong>")
+        if self.error and self.error_id == pk:
+            parts.append(f'\n  <p class="bb-error" role="alert">{_escape(self.error)}</p>')
+        if placement.board_moves:
+            parts.append('\n  <div class="pl-moves">')
+            for move in placement.board_moves:
+                hidden = f'<span class="utrecht-visually-hidden">: {name}</span>'
+                if move.reason:
+                    parts.append(f'\n    <p class="bb-muted pl-reason">{_escape(move.reason)}</p>')
+                elif move.has_form:
+                    url = _escape(move.url)
+                    parts.append(
+                        f'\n    <a class="utrecht-link pl-move pl-move__open" href="{url}" '
+                        f'hx-get="{url}" hx-swap="outerHTML">{_escape(move.label)}{hidden}</a>'
+                    )
+                else:
+                    url = _escape(move.url)
+                    parts.append(
+                        f'\n    <form method="post" action="{url}" hx-post="{url}" '
+                        'hx-target="#pl-board" hx-swap="outerHTML" class="pl-inline-form">'
+                        f'{self.csrf}<button type="submit" class="utrecht-button '
+                        f'utrecht-button--primary-action">{_escape(move.label)}{hidden}</button>'
+                        "</form>"
+                    )
+            parts.append("\n  </div>")
+        if placement.record_job_url:
+            parts.append(
+                f'\n  <a class="utrecht-link" href="{_escape(placement.record_job_url)}">'
+                f"{self.record_job}</a>"
+            )
+        parts.append("\n</li>\n")
+        return "".join(parts)
+
+
+_FINISHED = (PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY)
+
+
+def _escape(value) -> str:
+    """What ``{{ value }}`` prints: safe strings as they are, anything else escaped."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 def _board_response(request, status=200, **kwargs):

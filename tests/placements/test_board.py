@@ -205,3 +205,177 @@ def test_board_queries_stay_constant_with_actions_on_every_card(
             assert client.get(reverse("placements:pipeline")).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def _person(heusden, first, last):
+    from tests.jobseekers.factories import JobSeekerFactory
+
+    return JobSeekerFactory(municipality=heusden, consenting=True, first_name=first, last_name=last)
+
+
+def test_board_cards_are_the_templates_markup(client, caseworker_heusden, coordinator, heusden):
+    """The board builds its cards in Python (views._BoardCard): the same HTML as
+    placements/_board_card.html, the reference, for every kind of card, in both languages."""
+    import datetime
+
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from tests.employers.factories import OpeningFactory
+
+    tricky = OpeningFactory(
+        placement=True, employer__in_waalwijk=True, employer__trade_name="Bakker & Zn <'t Hoekje>"
+    )
+    today = timezone.localdate()
+    make_placement(user=coordinator, jobseeker=_person(heusden, "Sanne", 'de "Wit" <b>'))
+    checked = make_placement(user=coordinator, jobseeker=_person(heusden, "Ahmed", "Bakker"))
+    DevelopmentPlacement.objects.filter(pk=checked.pk).update(no_displacement_confirmed=True)
+    make_placement(
+        user=coordinator,
+        jobseeker=_person(heusden, "Lotte", "Verhoeven"),
+        status="agreed",
+        insurance_arranged=False,
+    )
+    make_placement(user=coordinator, jobseeker=_person(heusden, "Daan", "Jansen"), status="agreed")
+    make_placement(
+        user=coordinator, jobseeker=_person(heusden, "Eva", "Smit"), status="active", opening=tricky
+    )
+    ending = make_placement(
+        user=coordinator, jobseeker=_person(heusden, "Noah", "Visser"), status="active"
+    )
+    DevelopmentPlacement.objects.filter(pk=ending.pk).update(
+        planned_end_date=today + datetime.timedelta(days=3), extension_count=99
+    )
+    make_placement(
+        user=coordinator, jobseeker=_person(heusden, "Fleur", "Mulder"), status="completed"
+    )
+    make_placement(user=coordinator, jobseeker=_person(heusden, "Sem", "Bos"), status="ended_early")
+    client.force_login(caseworker_heusden)
+    for language in ("nl", "en"):
+        response = client.get(reverse("placements:pipeline"), HTTP_ACCEPT_LANGUAGE=language)
+        body = response.content.decode()
+        cards = [p for column in response.context["columns"] for p in column["placements"]]
+        assert len(cards) == 8
+        for placement in cards:
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', placement.card_html)
+            context = {
+                "placement": placement,
+                "moved_id": None,
+                "board_error": "",
+                "board_error_id": None,
+                "csrf_token": token.group(1) if token else "",
+            }
+            assert placement.card_html == render_to_string("placements/_board_card.html", context)
+            assert placement.card_html in body
+    # Each kind of card is there: a reason, a button, a link to a form, the ending soon mark, a
+    # finished card's status with its link to record paid work, and escaped names.
+    assert "&lt;b&gt;" in body and "Bakker &amp; Zn &lt;&#x27;t Hoekje&gt;" in body
+    assert "pl-ending-soon" in body and "<button" in body and "pl-reason" in body
+    assert "bb-status--completed" in body and "bb-status--ended_early" in body
+    assert "?placement=" in body
+
+
+def test_a_moved_or_refused_card_is_the_templates_markup(
+    client, caseworker_heusden, coordinator, heusden
+):
+    """After a move with htmx the moved card is focused (autofocus); a refused move says why on
+    its card: the Python cards carry both as the template does."""
+    from django.template.loader import render_to_string
+
+    placement = make_placement(user=coordinator, jobseeker=_person(heusden, "Ahmed", "Bakker"))
+    DevelopmentPlacement.objects.filter(pk=placement.pk).update(no_displacement_confirmed=True)
+    refused = make_placement(
+        user=coordinator,
+        jobseeker=_person(heusden, "Lotte", "Verhoeven"),
+        status="agreed",
+        insurance_arranged=False,
+    )
+    client.force_login(caseworker_heusden)
+    moved = client.post(move_url(placement, "agree"), HTTP_HX_REQUEST="true")
+    refusal = client.post(move_url(refused, "start"), HTTP_HX_REQUEST="true")
+    for response, pk in ((moved, placement.pk), (refusal, refused.pk)):
+        context = response.context
+        card = next(p for column in context["columns"] for p in column["placements"] if p.pk == pk)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', card.card_html)
+        expected = render_to_string(
+            "placements/_board_card.html",
+            {
+                "placement": card,
+                "moved_id": context["moved_id"],
+                "board_error": context["board_error"],
+                "board_error_id": context["board_error_id"],
+                "csrf_token": token.group(1) if token else "",
+            },
+        )
+        assert card.card_html == expected
+        assert card.card_html in response.content.decode()
+    assert " autofocus>" in moved.content.decode()
+    assert 'role="alert">Regel de verzekering' in refusal.content.decode()
+
+
+def _heading(body: str, stage: str) -> str:
+    return re.search(rf'id="pl-col-{stage}-title">(.*?)</h3>', body).group(1)
+
+
+def test_a_full_column_says_it_holds_more_than_it_shows(
+    client, caseworker_heusden, coordinator, heusden, monkeypatch
+):
+    """A column shows at most BOARD_COLUMN_LIMIT cards; its heading used to give the number
+    shown, "(50)", when more were behind it. Now it says "more than 50" and that only the first
+    are shown; a column that is not full still gives its exact count."""
+    from placements import selectors, views
+
+    monkeypatch.setattr(selectors, "BOARD_COLUMN_LIMIT", 2)
+    monkeypatch.setattr(views, "BOARD_COLUMN_LIMIT", 2)
+    for name in ("Anna", "Bram", "Cor"):
+        make_placement(user=coordinator, jobseeker=_person(heusden, name, "Proposed"))
+    for name in ("Dirk", "Els"):
+        make_placement(
+            user=coordinator, jobseeker=_person(heusden, name, "Agreed"), status="agreed"
+        )
+    client.force_login(caseworker_heusden)
+    body = client.get(reverse("placements:pipeline")).content.decode()
+    assert _heading(body, "proposed") == "Voorgesteld (meer dan 2)"
+    proposed = column(body, "proposed")
+    assert proposed.count('class="bb-card pl-card') == 2
+    assert "Alleen de eerste 2 staan hier." in proposed
+    assert _heading(body, "agreed") == "Afgesproken (2)"
+    assert "Alleen de eerste" not in column(body, "agreed")
+    assert _heading(body, "active") == "Lopend (0)"
+    # The htmx board after a move says the same.
+    body = client.get(reverse("placements:pipeline"), HTTP_HX_REQUEST="true").content.decode()
+    assert _heading(body, "proposed") == "Voorgesteld (meer dan 2)"
+    body = client.get(reverse("placements:pipeline"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert _heading(body, "proposed") == "Proposed (more than 2)"
+
+
+def test_full_proposal_and_offer_lists_say_they_hold_more(
+    client, caseworker_waalwijk, coordinator, waalwijk_person, metal_waalwijk, monkeypatch
+):
+    from placements import selectors, services, views
+    from tests.employers.factories import OpeningFactory
+
+    monkeypatch.setattr(selectors, "BOARD_COLUMN_LIMIT", 2)
+    monkeypatch.setattr(views, "BOARD_COLUMN_LIMIT", 2)
+    client.force_login(caseworker_waalwijk)
+    OpeningFactory(employer=metal_waalwijk, placement=True)
+    services.proposal_create(
+        jobseeker=waalwijk_person,
+        opening=OpeningFactory(employer=metal_waalwijk),
+        proposed_by=coordinator,
+    )
+    body = client.get(reverse("placements:pipeline")).content.decode()
+    assert "Wacht op antwoord van de werkgever (1)</h3>" in body
+    assert "Alleen de nieuwste" not in body and "Alleen de eerste" not in body
+    for _ in range(2):
+        services.proposal_create(
+            jobseeker=waalwijk_person,
+            opening=OpeningFactory(employer=metal_waalwijk),
+            proposed_by=coordinator,
+        )
+    body = client.get(reverse("placements:pipeline")).content.decode()
+    assert "Wacht op antwoord van de werkgever (meer dan 2)</h3>" in body
+    assert "Werkgever geïnteresseerd (0)</h3>" in body
+    assert "Alleen de eerste 2 staan hier." in body
+    # Five open offers now (the proposals' openings too): the newest two, and that there are more.
+    assert "Alleen de nieuwste 2 staan hier." in body
