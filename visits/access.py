@@ -11,8 +11,14 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from baanbrekers.access import get_visible_or_404, has_staff_role, works_in_back_office
-from baanbrekers.models import User
+from baanbrekers.access import (
+    get_visible_or_404,
+    has_staff_role,
+    municipality_ids,
+    sees_all_municipalities,
+    works_in_back_office,
+)
+from baanbrekers.models import Municipality, Role, User
 
 from .models import Visit
 
@@ -33,6 +39,35 @@ def calendar_visits(user: User, within: QuerySet[Visit] | None = None) -> QueryS
     if not has_staff_role(user):
         return qs.none()
     return qs.on_calendar_of(user, union=True)
+
+
+def agenda_municipalities(user: User) -> QuerySet[Municipality]:
+    """The municipalities the user's agenda can be narrowed to: every one for coordinators, the
+    user's own for caseworkers and aldermen, whose agenda holds their municipalities' visits
+    (``Visit.objects.on_calendar_of``; the user's municipalities are ``municipality_ids``). A
+    visit a user joins elsewhere stays on the agenda without a filter: offering every
+    municipality of the country for those few made the filter useless."""
+    if sees_all_municipalities(user):
+        return Municipality.objects.all()
+    if not has_staff_role(user):
+        return Municipality.objects.none()
+    return Municipality.objects.filter(pk__in=municipality_ids(user))
+
+
+def agenda_aldermen(user: User) -> QuerySet[User]:
+    """The aldermen the user's agenda can be narrowed to (the visits they join), by name: every
+    active alderman for coordinators, those of the user's municipalities for the others (as
+    ``agenda_municipalities``)."""
+    qs = User.objects.filter(is_active=True, role=Role.ALDERMAN)
+    if sees_all_municipalities(user):
+        return qs.order_by("first_name", "email")
+    if not has_staff_role(user):
+        return qs.none()
+    return (
+        qs.filter(municipalities__in=municipality_ids(user))
+        .distinct()
+        .order_by("first_name", "email")
+    )
 
 
 def visit_for_user(user: User, pk) -> Visit:

@@ -13,6 +13,7 @@ from baanbrekers.widgets import LongModelChoiceField, LongSelect
 from employers.models import Employer, EmployerContact
 from jobseekers.models import ConsentKind, JobSeeker
 
+from .access import agenda_aldermen, agenda_municipalities
 from .models import StoryField, Visit
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -245,6 +246,9 @@ ActionFormSet = forms.formset_factory(ActionForm, extra=3, max_num=10)
 
 
 class AgendaFilterForm(forms.Form):
+    """The agenda's filters. The choices are what the user's agenda holds (visits.access): a
+    caseworker of Heusden is offered Heusden and its aldermen, not every one of the country."""
+
     view = forms.ChoiceField(
         label=_("View"),
         choices=[("week", _("Week")), ("month", _("Month"))],
@@ -252,9 +256,10 @@ class AgendaFilterForm(forms.Form):
         widget=LongSelect,
     )
     date = forms.DateField(label=_("Date"), required=False, widget=DATE_WIDGET)
-    # Hundreds of options each (baanbrekers.widgets: no template include per option).
+    # A coordinator's lists hold hundreds of options (baanbrekers.widgets: no template include
+    # per option).
     municipality = LongModelChoiceField(
-        queryset=Municipality.objects.all(), label=_("Municipality"), required=False
+        queryset=Municipality.objects.none(), label=_("Municipality"), required=False
     )
     alderman = LongModelChoiceField(
         queryset=None,
@@ -263,6 +268,7 @@ class AgendaFilterForm(forms.Form):
         option_fields=("first_name", "last_name", "email"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["alderman"].queryset = staff_users(Role.ALDERMAN)
+        self.fields["municipality"].queryset = agenda_municipalities(user)
+        self.fields["alderman"].queryset = agenda_aldermen(user)

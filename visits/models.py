@@ -173,6 +173,12 @@ class Visit(models.Model):
                 condition=models.Q(status="planned"),
                 name="visit_planned_starts_idx",
             ),
+            # The agenda's days with the company of each visit, and its id (migration 0005): a month of a
+            # municipality is read from the index alone, not from thousands of heap pages of
+            # the country's visits in those weeks.
+            models.Index(
+                fields=["starts_at", "employer"], include=["id"], name="visit_starts_employer_idx"
+            ),
         ]
 
     def __str__(self):

@@ -75,7 +75,7 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def agenda_visits(
+def agenda_window(
     user: User,
     *,
     start: datetime.date,
@@ -83,22 +83,28 @@ def agenda_visits(
     municipality_id: int | None = None,
     alderman_id: int | None = None,
 ) -> QuerySet[Visit]:
-    """The user's agenda between two days, in a constant number of queries: each visit with its
-    employer, the number of job seekers signed up, its aldermen, and whether the user may open it.
-    """
+    """The visits on the user's agenda between two days (``end`` exclusive), filtered by the
+    municipality of the company and an alderman who joins; no columns chosen, no order."""
     window = Visit.objects.between(_local_midnight(start), _local_midnight(end))
     qs = calendar_visits(user, within=window)
     if municipality_id:
         qs = qs.filter(employer__municipality_id=municipality_id)
     if alderman_id:
         qs = qs.filter(staff__user_id=alderman_id, staff__user__role=Role.ALDERMAN)
+    return qs
+
+
+def agenda_items(user: User, visits: QuerySet[Visit]) -> QuerySet[Visit]:
+    """Agenda visits as the items show them, in a constant number of queries: each with its
+    employer, the number of job seekers signed up, its aldermen, and whether the user may open
+    it. ``visits`` are rows of the user's agenda (``agenda_window``)."""
     # Only an alderman's agenda holds visits they may not open (Visit.objects.on_calendar_of);
     # for everyone else the second look at the access rule would say yes to every row.
     can_open = (
         Exists(visible_visits(user).filter(pk=OuterRef("pk"))) if is_alderman(user) else Value(True)
     )
     return (
-        qs.select_related("employer__municipality")
+        visits.select_related("employer__municipality")
         .annotate(jobseeker_count=signup_count(), can_open=can_open)
         .prefetch_related(
             Prefetch(
@@ -109,6 +115,58 @@ def agenda_visits(
         )
         .order_by("starts_at", "pk")
     )
+
+
+def agenda_visits(user: User, **window) -> QuerySet[Visit]:
+    """The user's agenda between two days (the arguments of ``agenda_window``), as items."""
+    return agenda_items(user, agenda_window(user, **window))
+
+
+@dataclass(frozen=True)
+class AgendaCell:
+    """One day of the month view: the visits shown (``visits``, as ``agenda_items``) and how
+    many more there are (``more``)."""
+
+    date: datetime.date
+    visits: list[Visit]
+    more: int
+
+
+def agenda_month_cells(
+    user: User, span: AgendaRange, *, shown: int, **filters
+) -> tuple[list[AgendaCell], int]:
+    """The month view: per day its first visits (all when they are at most ``shown``, else
+    ``shown - 1`` and the number of the others, so a cell never says "1 more"), and the number
+    of visits in the whole span.
+
+    A month of a large municipality holds hundreds of visits, twenty and more a day: the days'
+    visits are read as ids and times only, and the items only for the visits a cell shows."""
+    rows = (
+        agenda_window(user, start=span.start, end=span.end, **filters)
+        .order_by("starts_at", "pk")
+        .values_list("pk", "starts_at")
+    )
+    by_day: dict[datetime.date, list[int]] = {day: [] for day in span.days}
+    total = 0
+    for pk, starts_at in rows:
+        by_day.setdefault(timezone.localdate(starts_at), []).append(pk)
+        total += 1
+    first = {day: pks if len(pks) <= shown else pks[: shown - 1] for day, pks in by_day.items()}
+    wanted = [pk for pks in first.values() for pk in pks]
+    items = (
+        {visit.pk: visit for visit in agenda_items(user, Visit.objects.filter(pk__in=wanted))}
+        if wanted
+        else {}
+    )
+    cells = [
+        AgendaCell(
+            date=day,
+            visits=[items[pk] for pk in first[day] if pk in items],
+            more=len(by_day[day]) - len(first[day]),
+        )
+        for day in span.days
+    ]
+    return cells, total
 
 
 # --- Suggestions whom to invite ----------------------------------------------------------------

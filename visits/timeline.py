@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from baanbrekers.models import User
-from baanbrekers.timeline import FileAction, FileEntry, choice_label
+from baanbrekers.timeline import FileAction, FileEntry, choice_label, user_name_fields
 from employers.models import Employer
 from jobseekers.models import ConsentKind, JobSeeker
 
@@ -31,11 +31,19 @@ def _visit_title(visit) -> str:
     return _("Visit to %(employer)s") % {"employer": visit.employer}
 
 
+# What an entry shows of a visit (its page needs only the id): a timeline reads no more columns
+# than it shows (the employer's story, a user's password hash), which also makes its
+# statements cheaper to compose.
+_VISIT_SHOWN = ("visit__starts_at", "visit__status", "visit__employer__trade_name")
+
+
 # --- The job seeker's file ---------------------------------------------------------------------
 def jobseeker_entries(jobseeker: JobSeeker, user: User) -> Iterator[FileEntry]:
     visits = visible_visits(user)
-    signups = VisitSignUp.objects.filter(jobseeker=jobseeker, visit__in=visits).select_related(
-        "visit__employer", "signed_up_by"
+    signups = (
+        VisitSignUp.objects.filter(jobseeker=jobseeker, visit__in=visits)
+        .select_related("visit__employer", "signed_up_by")
+        .only(*_VISIT_SHOWN, *user_name_fields("signed_up_by"))
     )
     for signup in signups:
         visit = signup.visit
@@ -47,8 +55,10 @@ def jobseeker_entries(jobseeker: JobSeeker, user: User) -> Iterator[FileEntry]:
             author=str(signup.signed_up_by) if signup.signed_up_by else "",
             state=choice_label(visit, "status"),
         )
-    clicks = Click.objects.filter(jobseeker=jobseeker, visit__in=visits).select_related(
-        "visit__employer", "created_by"
+    clicks = (
+        Click.objects.filter(jobseeker=jobseeker, visit__in=visits)
+        .select_related("visit__employer", "created_by")
+        .only("note", *_VISIT_SHOWN, *user_name_fields("created_by"))
     )
     for click in clicks:
         yield FileEntry(
@@ -75,6 +85,7 @@ def jobseeker_actions(jobseeker: JobSeeker, user: User) -> Iterator[FileAction]:
         .exclude(signups__jobseeker=jobseeker)
         .annotate(taken=signup_count())
         .select_related("employer")
+        .only("starts_at", "capacity", "employer__trade_name")
         .order_by("starts_at")[: SIGNUP_CHOICES * 3]
     )
     open_visits = [v for v in coming if v.taken < v.capacity][:SIGNUP_CHOICES]
@@ -100,7 +111,8 @@ def jobseeker_actions(jobseeker: JobSeeker, user: User) -> Iterator[FileAction]:
 # --- The employer's file -----------------------------------------------------------------------
 def employer_entries(employer: Employer, user: User) -> Iterator[FileEntry]:
     visits = visible_visits(user).filter(employer=employer)
-    for visit in visits.select_related("employer"):
+    for visit in visits.only("starts_at", "status", "purpose", "employer"):
+        visit.employer = employer  # the file's own: no join for its name
         yield FileEntry(
             at=visit.starts_at,
             kind="visit",
@@ -113,6 +125,13 @@ def employer_entries(employer: Employer, user: User) -> Iterator[FileEntry]:
     clicks = (
         Click.objects.filter(visit__in=visits)
         .select_related("visit", "jobseeker")
+        .only(
+            "note",
+            "visit__starts_at",
+            "jobseeker__first_name",
+            "jobseeker__last_name",
+            "jobseeker__anonymised_on",
+        )
         .annotate(
             named=Exists(JobSeeker.objects.visible_to(user).filter(pk=OuterRef("jobseeker_id")))
         )

@@ -47,7 +47,7 @@ from .forms import (
     jobseeker_label,
 )
 from .models import CalendarFeedToken, VisitAction, VisitSignUp, VisitStaff, VisitStatus
-from .selectors import agenda_range, agenda_visits, visit_suggestions
+from .selectors import agenda_month_cells, agenda_range, agenda_visits, visit_suggestions
 from .selectors import visit_briefing as briefing_for
 from .services import report_possible
 
@@ -110,11 +110,17 @@ def _agenda_items(visits) -> None:
         )
 
 
+# The month view's cell shows this many visits at most; a fuller day shows one less and a link
+# to its week ("+12 more"): a month of a large municipality holds twenty visits a day and more.
+MONTH_CELL_VISITS = 4
+_DAY_PLACEHOLDER = "__day__"
+
+
 @staff_required
 @require_GET
 def visit_list(request):
     """The agenda: a week or a month, filtered by municipality and alderman."""
-    form = AgendaFilterForm(request.GET or None)
+    form = AgendaFilterForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
     view = data.get("view") or "week"
     # A crafted far date would step past date.min/date.max when the weeks around it are drawn:
@@ -123,23 +129,42 @@ def visit_list(request):
     span = agenda_range(view, day)
     municipality = data.get("municipality")
     alderman = data.get("alderman")
-    visits = list(
-        agenda_visits(
-            request.user,
-            start=span.start,
-            end=span.end,
-            municipality_id=municipality.pk if municipality else None,
-            alderman_id=alderman.pk if alderman else None,
+    filters = {
+        "municipality_id": municipality.pk if municipality else None,
+        "alderman_id": alderman.pk if alderman else None,
+    }
+    if view == "month":
+        cells, visit_count = agenda_month_cells(
+            request.user, span, shown=MONTH_CELL_VISITS, **filters
         )
-    )
-    _agenda_items(visits)
-    by_day: dict[datetime.date, list] = {d: [] for d in span.days}
-    for visit in visits:
-        by_day.setdefault(timezone.localdate(visit.starts_at), []).append(visit)
-    days = [
-        {"date": d, "visits": by_day[d], "in_month": view != "month" or d.month == day.month}
-        for d in span.days
-    ]
+        _agenda_items([visit for cell in cells for visit in cell.visits])
+        # "+N more" opens the day in the week view, with the filters kept: the query string
+        # once, each day's date put in (a query_replace per cell copied the request's GET).
+        week_query = request.GET.copy()
+        week_query["view"] = "week"
+        week_query["date"] = _DAY_PLACEHOLDER
+        week_url = "?" + week_query.urlencode()
+        days = [
+            {
+                "date": cell.date,
+                "visits": cell.visits,
+                "more": cell.more,
+                "more_url": week_url.replace(_DAY_PLACEHOLDER, cell.date.isoformat())
+                + f"#day-{cell.date.isoformat()}"
+                if cell.more
+                else "",
+                "in_month": cell.date.month == day.month,
+            }
+            for cell in cells
+        ]
+    else:
+        visits = list(agenda_visits(request.user, start=span.start, end=span.end, **filters))
+        _agenda_items(visits)
+        by_day: dict[datetime.date, list] = {d: [] for d in span.days}
+        for visit in visits:
+            by_day.setdefault(timezone.localdate(visit.starts_at), []).append(visit)
+        days = [{"date": d, "visits": by_day[d], "more": 0, "in_month": True} for d in span.days]
+        visit_count = len(visits)
     weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
     return render(
         request,
@@ -151,7 +176,7 @@ def visit_list(request):
             "span": span,
             "days": days,
             "weeks": weeks,
-            "visit_count": len(visits),
+            "visit_count": visit_count,
             "today": timezone.localdate(),
             "can_manage": can_manage_visits(request.user),
         },

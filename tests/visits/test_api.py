@@ -1,4 +1,5 @@
 import datetime
+import json
 
 import pytest
 from django.utils import timezone
@@ -175,3 +176,55 @@ def test_visits_are_in_the_openapi_schema(client):
     assert "/api/v1/visits/" in schema["paths"]
     assert "/api/v1/visits/{id}/jobseekers/" in schema["paths"]
     assert "VisitStatusEnum" in schema["components"]["schemas"]
+
+
+@pytest.mark.parametrize("role", ["caseworker_heusden", "alderman", "coordinator"])
+def test_api_list_rows_are_what_the_serializer_writes(
+    client, request, role, visit_with_people, caseworker_heusden, alderman, employer
+):
+    """The list writes its rows in Python (visits.api.serializers.visit_row): each row is the
+    detail's answer (DRF's own fields), value for value and in the same order."""
+    from visits.models import Click, VisitAction, VisitStatus
+
+    visit = visit_with_people
+    person = visit.signups.get().jobseeker
+    Click.objects.create(
+        visit=visit, jobseeker=person, note="Wil <graag> bakken", created_by=alderman
+    )
+    VisitAction.objects.create(
+        visit=visit, what="Bel terug", owner=caseworker_heusden, due_on=datetime.date(2027, 1, 4)
+    )
+    VisitAction.objects.create(
+        visit=visit,
+        what="Stuur de folder",
+        owner=alderman,
+        due_on=datetime.date(2026, 3, 29),
+        done=True,
+        done_at=timezone.now(),
+    )
+    summer = timezone.make_aware(datetime.datetime(2027, 7, 1, 9, 15))
+    VisitFactory(
+        employer=EmployerFactory(municipality=employer.municipality, trade_name="Café 't Hoekje"),
+        starts_at=summer,
+        place="",
+        host=None,
+        status=VisitStatus.CANCELLED,
+        duration_minutes=600,
+    ).staff.create(user=alderman)
+    dst = VisitFactory(
+        employer=employer,
+        starts_at=datetime.datetime(2026, 3, 29, 1, 30, tzinfo=datetime.UTC),  # the DST night
+        host=EmployerContactFactory(employer=employer),
+        status=VisitStatus.HELD,
+    )
+    dst.staff.create(user=caseworker_heusden)
+    dst.staff.create(user=alderman)
+    client.force_login(request.getfixturevalue(role))
+    rows = client.get(URL).json()["results"]
+    assert len(rows) == 3
+    for row in rows:
+        detail = client.get(f"{URL}{row['id']}/").json()
+        assert json.dumps(row) == json.dumps(detail)
+    assert any(row["actions"] and row["staff"] for row in rows)
+    if role != "alderman":
+        assert any(row["clicks"] and row["jobseekers"] for row in rows)

@@ -9,6 +9,7 @@ from tests.employers.factories import EmployerContactFactory, EmployerFactory
 from tests.jobseekers.factories import JobSeekerFactory
 from tests.visits.factories import VisitFactory
 from visits.models import Click, Visit, VisitReport, VisitSignUp
+from visits.views import MONTH_CELL_VISITS
 
 
 @pytest.fixture
@@ -59,7 +60,9 @@ def test_alderman_does_not_open_a_visit_he_does_not_join(client, alderman, emplo
     assert client.get(reverse("visits:detail", args=[other.pk])).status_code == 404
     assert client.get(reverse("visits:briefing", args=[other.pk])).status_code == 404
     # ... but it is on his agenda, as a line without a link.
-    response = client.get(reverse("visits:list"), {"date": other.starts_at.date().isoformat()})
+    response = client.get(
+        reverse("visits:list"), {"date": timezone.localdate(other.starts_at).isoformat()}
+    )
     assert other.employer.trade_name in response.content.decode()
     assert reverse("visits:detail", args=[other.pk]) not in response.content.decode()
 
@@ -132,13 +135,48 @@ def test_agenda_query_count_is_constant(
         visit.signups.create(jobseeker=JobSeekerFactory(joins_visits=True))
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url, {"view": view, "date": day.isoformat()})
-    assert response.content.decode().count(employer.trade_name) == 22
+    body = response.content.decode()
+    if view == "week":
+        assert body.count(employer.trade_name) == 22
+    else:  # a full day's cell shows its first visits and links to the rest
+        shown = MONTH_CELL_VISITS - 1
+        assert body.count(employer.trade_name) == shown
+        assert f"+{22 - shown} meer" in body
+    assert "22 bezoeken in deze periode" in body
+
+
+def test_month_cell_of_a_full_day_links_to_its_week(client, caseworker_heusden, employer, heusden):
+    """A cell shows at most MONTH_CELL_VISITS visits; a fuller day shows one less and "+N meer",
+    a link to that day in the week view (filters kept). The count says every visit."""
+    client.force_login(caseworker_heusden)
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    quiet, busy = first + datetime.timedelta(days=9), first + datetime.timedelta(days=16)
+    _visits_on(quiet, employer, MONTH_CELL_VISITS)
+    busy_visits = _visits_on(busy, EmployerFactory(municipality=heusden), MONTH_CELL_VISITS + 3)
+    params = {"view": "month", "date": today.isoformat(), "municipality": heusden.pk}
+    response = client.get(reverse("visits:list"), params)
+    cells = {d["date"]: d for d in response.context["days"]}
+    assert len(cells[quiet]["visits"]) == MONTH_CELL_VISITS and cells[quiet]["more"] == 0
+    shown = sorted(busy_visits, key=lambda v: (v.starts_at, v.pk))[: MONTH_CELL_VISITS - 1]
+    assert [v.pk for v in cells[busy]["visits"]] == [v.pk for v in shown]
+    assert cells[busy]["more"] == 4
+    body = response.content.decode()
+    link = (
+        f"?view=week&amp;date={busy.isoformat()}&amp;municipality={heusden.pk}"
+        f"#day-{busy.isoformat()}"
+    )
+    assert f'href="{link}">+4 meer' in body
+    assert f"{2 * MONTH_CELL_VISITS + 3} bezoeken in deze periode" in body
+    week = client.get(reverse("visits:list"), {"view": "week", "date": busy.isoformat()})
+    assert f'id="day-{busy.isoformat()}"' in week.content.decode()
+    assert len({v.pk for d in week.context["days"] for v in d["visits"]}) == MONTH_CELL_VISITS + 3
 
 
 def test_agenda_filters_by_municipality_and_alderman(
     client, coordinator, employer, alderman, waalwijk_visit
 ):
-    day = waalwijk_visit.starts_at.date()
+    day = timezone.localdate(waalwijk_visit.starts_at)
     (with_alderman,) = _visits_on(day, employer, 1)
     with_alderman.staff.create(user=alderman)
     client.force_login(coordinator)
@@ -155,7 +193,9 @@ def test_agenda_filters_by_municipality_and_alderman(
 
 def test_caseworker_agenda_shows_only_own_region(client, caseworker_heusden, visit, waalwijk_visit):
     client.force_login(caseworker_heusden)
-    body = client.get(reverse("visits:list"), {"date": visit.starts_at.date()}).content.decode()
+    body = client.get(
+        reverse("visits:list"), {"date": timezone.localdate(visit.starts_at)}
+    ).content.decode()
     assert visit.employer.trade_name in body
     assert waalwijk_visit.employer.trade_name not in body
 

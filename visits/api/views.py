@@ -22,6 +22,11 @@ def _as_validation_error(exc: services.VisitError, default_field: str = "non_fie
     return serializers.ValidationError({exc.field or default_field: [exc.message]})
 
 
+# The columns a user's name is made of (User.__str__), for the people a visit lists.
+_USER_NAME = ("user__first_name", "user__last_name", "user__email")
+_OWNER_NAME = ("owner__first_name", "owner__last_name", "owner__email")
+
+
 class VisitViewSet(
     VisibleToMixin,
     mixins.ListModelMixin,
@@ -52,12 +57,16 @@ class VisitViewSet(
             .prefetch_related(
                 Prefetch(
                     "staff",
-                    queryset=VisitStaff.objects.select_related("user"),
+                    queryset=VisitStaff.objects.select_related("user").only(
+                        "visit", "user", "user__role", *_USER_NAME
+                    ),
                     to_attr="staff_rows",
                 ),
                 Prefetch(
                     "actions",
-                    queryset=VisitAction.objects.select_related("owner"),
+                    queryset=VisitAction.objects.select_related("owner").only(
+                        "visit", "what", "owner", "due_on", "done", "done_at", *_OWNER_NAME
+                    ),
                     to_attr="action_rows",
                 ),
             )
