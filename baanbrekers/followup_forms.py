@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .access import back_office_staff
 from .followups import (
     FOLLOWUP_SORTS,
     FollowUpFilter,
@@ -12,7 +13,7 @@ from .followups import (
     followup_kinds,
     followup_owners,
 )
-from .widgets import LongModelChoiceField, LongSelect
+from .widgets import LongSelect, StaffChoiceField
 
 SORT_CHOICES = [
     ("due", _("Due date, oldest first")),
@@ -24,10 +25,6 @@ SORT_CHOICES = [
 assert {key.lstrip("-") for key, _l in SORT_CHOICES} <= set(FOLLOWUP_SORTS)
 
 
-def _owner_label(user) -> str:
-    return user.get_full_name() or user.email
-
-
 class FollowUpFilterForm(forms.Form):
     """GET parameters of /followups/: works without JavaScript; bad values fall back to
     the defaults rather than an error (a filter never loses the list)."""
@@ -37,7 +34,13 @@ class FollowUpFilterForm(forms.Form):
     person = forms.CharField(
         label=_("Person"), required=False, max_length=100, help_text=_("Part of the name.")
     )
-    owner = forms.ChoiceField(label=_("Owner"), required=False, widget=LongSelect)
+    # Coordinators: anyone in the country (a text box with suggestions beyond a few hundred).
+    owner = StaffChoiceField(
+        label=_("Owner"),
+        required=False,
+        empty_label=_("Everyone"),
+        extra_choices=[("none", _("Nobody (no owner)"))],
+    )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"), required=False, choices=SORT_CHOICES, widget=LongSelect
@@ -47,21 +50,16 @@ class FollowUpFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All kinds")), *followup_kind_choices()]
         if user.is_coordinator:
-            self.fields["owner"].choices = [
-                ("", _("Everyone")),
-                ("none", _("Nobody (no owner)")),
-                *(
-                    (str(u.pk), _owner_label(u))
-                    for u in followup_owners().only("first_name", "last_name", "email")
-                ),
-            ]
+            self.fields["owner"].queryset = back_office_staff(user)
         else:
             del self.fields["owner"]
 
     def spec(self) -> tuple[FollowUpFilter, str]:
-        """The filter and the sort key; invalid input is dropped field by field."""
+        """The filter and the sort key; invalid input is dropped field by field (the owner's
+        with its message next to the box)."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
+        owner = data.get("owner") or ""
         # Any registered kinds (a link may name one of several that read the same).
         known = followup_kinds()
         kind = ",".join(k for k in (self.data.get("kind") or "").split(",") if k in known)
@@ -69,7 +67,7 @@ class FollowUpFilterForm(forms.Form):
             show=(self.data.get("show") or "mine"),
             kinds=tuple(k for k in kind.split(",") if k),
             person=data.get("person") or "",
-            owner=data.get("owner") or "",
+            owner=str(getattr(owner, "pk", owner)),
             overdue_only=bool(data.get("overdue")),
         )
         return spec, data.get("sort") or "due"
@@ -83,10 +81,8 @@ class FollowUpAssignForm(forms.Form):
         coerce=int,
         error_messages={"required": _("Tick at least one follow-up.")},
     )
-    assignee = LongModelChoiceField(
+    assignee = StaffChoiceField(
         label=_("New owner"),
-        queryset=None,
-        option_fields=("first_name", "last_name", "email"),
         empty_label=_("Choose a colleague"),
         error_messages={"required": _("Choose who takes these follow-ups over.")},
     )
@@ -95,4 +91,3 @@ class FollowUpAssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["followups"].choices = [(str(pk), str(pk)) for pk in ids]
         self.fields["assignee"].queryset = followup_owners()
-        self.fields["assignee"].label_from_instance = _owner_label

@@ -20,6 +20,8 @@ urlpatterns = [
     path("followups/<int:pk>/retry/", views.followup_retry, name="followup-retry"),
     path("followups/<int:pk>/delivered/", views.followup_delivered, name="followup-delivered"),
     path("followups/assign/", views.followup_assign, name="followup-assign"),
+    # Suggestions of the staff box (baanbrekers.widgets.StaffPicker), an htmx fragment.
+    path("staff/choices/", views.staff_choices, name="staff-choices"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     # Personal API tokens: made after a fresh two-factor check, for oneself only.

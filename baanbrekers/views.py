@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -13,7 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from .access import get_visible_or_404, has_staff_role, sees_all_municipalities
+from .access import (
+    back_office_staff,
+    get_visible_or_404,
+    has_staff_role,
+    sees_all_municipalities,
+    works_in_back_office,
+)
 from .followup_forms import FollowUpAssignForm, FollowUpFilterForm
 from .followups import (
     FOLLOWUP_SORTS,
@@ -32,6 +39,7 @@ from .home import home_sections_for
 from .listing import Sorting, paginate
 from .models import FollowUp, Role
 from .viewtools import apply_service_errors, user_passes
+from .widgets import staff_options_html
 
 HOME_TEMPLATES = {
     Role.CASEWORKER: "home/caseworker.html",
@@ -250,3 +258,14 @@ def followup_delivered(request, pk):
     else:
         messages.success(request, _("Marked as delivered; it will not be sent again."))
     return _after_send_decision(request)
+
+
+@user_passes(works_in_back_office)
+@require_GET
+def staff_choices(request):
+    """The suggestions of a staff box (``widgets.StaffPicker``, htmx): the datalist's options for
+    what was typed, among the staff this user may choose (``back_office_staff``). The box sends
+    its own value under its field name (``field``) and its fixed words (``also``, one a line)."""
+    text = request.GET.get(request.GET.get("field") or "q", "")[:100]
+    also = request.GET.get("also", "").splitlines()[:5]
+    return HttpResponse(staff_options_html(back_office_staff(request.user), text, also=also))

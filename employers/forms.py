@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from baanbrekers.access import back_office_staff
 from baanbrekers.forms import formfield_https
-from baanbrekers.models import Municipality, Skill, User, user_label
-from baanbrekers.widgets import LongSelect
+from baanbrekers.models import Municipality, Skill, User
+from baanbrekers.widgets import LongSelect, StaffChoiceField
 
 from .access import municipalities_to_work_in
 from .models import (
@@ -73,6 +73,8 @@ class EmployerForm(forms.ModelForm):
             *ADDRESS_FIELDS,
             "relationship_owner",
         ]
+        # Anyone in the country: a text box with suggestions beyond a few hundred.
+        field_classes = {"relationship_owner": StaffChoiceField}
         widgets = {
             **{name: TEXTAREA for name in STORY_FIELDS},
             "kvk_number": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
@@ -180,7 +182,8 @@ class EmployerFilterForm(forms.Form):
         required=False,
     )
     sector = _choice_field(_("Sector"))
-    owner = _choice_field(_("Relationship owner"))
+    # A coordinator's: anyone in the country (a text box with suggestions beyond a few hundred).
+    owner = StaffChoiceField(label=_("Relationship owner"), required=False, empty_label=_("All"))
     skill = forms.CharField(label=_("Competence"), required=False)
 
     def __init__(self, *args, user: User, **kwargs):
@@ -198,11 +201,11 @@ class EmployerFilterForm(forms.Form):
             _sector_label,
             empty_label=everyone,
         )
-        self.fields["owner"].choices = QueriedChoices(
-            back_office_staff(user).values_list("pk", "first_name", "last_name", "email"),
-            user_label,
-            empty_label=everyone,
-        )
+        self.fields["owner"].queryset = back_office_staff(user)
+
+    def clean_owner(self) -> int | None:
+        owner = self.cleaned_data["owner"]
+        return owner.pk if owner else None
 
 
 class ContactMomentForm(forms.ModelForm):

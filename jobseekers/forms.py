@@ -11,6 +11,7 @@ from baanbrekers.access import back_office_staff, sees_all_municipalities
 from baanbrekers.limits import text_field
 from baanbrekers.models import Municipality, User
 from baanbrekers.validators import validate_bsn
+from baanbrekers.widgets import StaffChoiceField
 
 from .models import ConsentKind, JobSeeker
 from .services import EDITABLE_FIELDS
@@ -82,6 +83,8 @@ class JobSeekerForm(forms.ModelForm):
     class Meta:
         model = JobSeeker
         fields = _form_fields()
+        # A coordinator's choice is anyone in the country: a text box with suggestions.
+        field_classes = {"caseworker": StaffChoiceField}
         widgets = {
             "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "benefit_start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -184,3 +187,19 @@ class StatusChangeForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+
+class CaseworkerFilterForm(forms.Form):
+    """The job-seeker list's caseworker filter (its other filters are read by
+    ``JobSeekerFilters.from_params``): a coordinator's choice is anyone in the country."""
+
+    caseworker = StaffChoiceField(label=_("Caseworker"), required=False, empty_label=_("All"))
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caseworker"].queryset = back_office_staff(user)
+
+    def caseworker_id(self) -> int | None:
+        """The chosen caseworker's id; None for everyone or input that names no one."""
+        chosen = self.cleaned_data.get("caseworker") if self.is_valid() else None
+        return chosen.pk if chosen else None

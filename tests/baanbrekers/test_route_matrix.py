@@ -181,6 +181,8 @@ MATRIX: dict[str, Row] = {
     # to do, so the service says no and the page goes back to the tab: 302).
     "followup-retry": POST(302, 403, 403, 302, 403, 403, 403),
     "followup-delivered": POST(302, 403, 403, 302, 403, 403, 403),
+    # The staff box's suggestions: whoever chooses staff (back-office), among those they may.
+    "staff-choices": GET(*BO_PAGE),
     "admin:index": GET(302, 302, 302, 200, 302, 302, 302),  # non-staff: to the admin's login
     "api-schema": GET(*EVERYONE),  # the API's shape, no data: public (DESIGN.md section 7)
     "api-docs": GET(*EVERYONE),

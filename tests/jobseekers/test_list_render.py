@@ -21,7 +21,7 @@ LIST = reverse("jobseekers:list")
 
 def _select(html: str, name: str) -> list[tuple[str, str, bool]]:
     """The options of one select: (value, label, selected)."""
-    body = re.search(rf'<select[^>]* name="{name}">(.*?)</select>', html, re.S).group(1)
+    body = re.search(rf'<select[^>]* ?name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
     return [
         (value, label, bool(selected))
         for value, selected, label in re.findall(
