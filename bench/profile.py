@@ -5,6 +5,8 @@ For finding where a page's time goes without starting gunicorn: the bench settin
 median wall time, the Python CPU time of the request (process time, much less sensitive to a busy
 machine than wall time), the queries and the time spent in them, and the page's SQL alone through
 psycopg. ``--profile`` adds the top functions of one request by cumulative time (cProfile).
+The key ``trivial`` is the load test's baseline page signed in as the caseworker: what every
+page pays before its own work.
 """
 
 from __future__ import annotations
@@ -45,6 +47,11 @@ def main(options: runner.Options, keys: list[str], *, requests: int, profile: bo
     }
     later = max(2, min(20, subjects.jobseekers_in_municipality // 25))
     known = {page.key: page for page in runner.pages(subjects, later_page=later)}
+    # The load test's baseline, signed in: what every page pays before its own work. Only here,
+    # not in the suite's pages (its reports stay comparable).
+    known["trivial"] = runner.Page(
+        "trivial", "trivial page", "caseworker", "/bench/trivial/", "other"
+    )
     unknown = [key for key in keys if key not in known]
     if unknown:
         print(f"unknown page(s) {', '.join(unknown)}; known: {', '.join(known)}")

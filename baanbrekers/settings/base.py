@@ -185,9 +185,12 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "baanbrekers.User"
+# Django's and allauth's backends, each reading the signed-in user (every request) with a
+# statement compiled once per process (baanbrekers/auth_backends.py). A session records its
+# backend: sessions begun under the plain backends' names end once when this is deployed.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "baanbrekers.auth_backends.UserModelBackend",
+    "baanbrekers.auth_backends.AccountBackend",
     "baanbrekers.auth_backends.CoordinatorPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

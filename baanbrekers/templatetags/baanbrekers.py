@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import NoReverseMatch, get_script_prefix
 from django.utils.html import format_html
 
-from baanbrekers.navigation import url_of
+from baanbrekers.navigation import header_html, language_form_html, url_of
 
 register = template.Library()
 
@@ -40,6 +40,27 @@ def _forget_static(*, setting, **kwargs) -> None:
 
 
 setting_changed.connect(_forget_static, dispatch_uid="baanbrekers.templatetags.cached_static")
+
+
+@register.simple_tag(takes_context=True)
+def page_header(context) -> str:
+    """The inside of the page header (base.html): brand, user, navigation
+    (``baanbrekers.navigation.header_html``)."""
+    return header_html(
+        user=context.get("user"),
+        nav_items=context.get("nav_items"),
+        csrf_token=context.get("csrf_token"),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def language_form(context) -> str:
+    """The footer's language switch (``baanbrekers.navigation.language_form_html``)."""
+    request = context.get("request")
+    return language_form_html(
+        csrf_token=context.get("csrf_token"),
+        next_path=request.get_full_path() if request is not None else "",
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -186,3 +186,117 @@ def test_the_cache_reuses_its_redis_client():
     cache.set("h2-test-key", {"a": 1}, 5)
     assert cache.get("h2-test-key") == {"a": 1}
     cache.delete("h2-test-key")
+
+
+# --- The signed-in user, read with a statement compiled once per process -----------------------
+def test_the_signed_in_user_is_read_without_compiling_a_query(
+    client, caseworker_heusden, monkeypatch
+):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    _signed_in(client, caseworker_heusden)
+    client.get(reverse("followups"))
+    compiled = []
+    original = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        if self.query.model is User:
+            compiled.append(self.query)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    response = client.get(reverse("followups"))
+    assert response.status_code == 200
+    assert response.wsgi_request.user == caseworker_heusden
+    assert compiled == []
+
+
+@pytest.mark.parametrize(
+    "backend",
+    ["baanbrekers.auth_backends.UserModelBackend", "baanbrekers.auth_backends.AccountBackend"],
+)
+def test_the_precompiled_read_gives_the_orms_user(backend, caseworker_heusden):
+    from django.contrib.auth import load_backend
+
+    read = load_backend(backend).get_user(caseworker_heusden.pk)
+    orm = User.objects.get(pk=caseworker_heusden.pk)
+    assert read == orm
+    fields = [f.attname for f in User._meta.concrete_fields]
+    assert [getattr(read, f) for f in fields] == [getattr(orm, f) for f in fields]
+    assert not read._state.adding and read._state.db == "default"
+    assert load_backend(backend).get_user(10**9) is None
+    User.objects.filter(pk=caseworker_heusden.pk).update(is_active=False)
+    assert load_backend(backend).get_user(caseworker_heusden.pk) is None
+
+
+def test_a_session_begun_through_either_backend_stays_signed_in(client, caseworker_heusden):
+    for backend in settings.AUTHENTICATION_BACKENDS[:2]:
+        client.force_login(caseworker_heusden, backend=backend)
+        assert client.get(reverse("followups")).status_code == 200
+
+
+# --- The page frame, written in Python --------------------------------------------------------
+# The header and language switch as they were written in base.html: the Python ones must give
+# the same page (apart from white space).
+_FRAME_TEMPLATE = """{% load i18n baanbrekers %}{% get_current_language as LANGUAGE_CODE %}
+<header class="bb-header"><div class="bb-header__inner">
+<a class="bb-brand utrecht-link" href="{% fixed_url 'home' %}">Baanbrekers</a>
+{% if user.is_authenticated %}<div class="bb-header__user">
+<span>{{ user }} <span class="bb-role">({{ user.get_role_display }})</span></span>
+<a class="utrecht-link" href="{% fixed_url 'account_email' %}">{% translate "My account" %}</a>
+<a class="utrecht-link" href="{% fixed_url 'api_tokens' %}">{% translate "API tokens" %}</a>
+<form method="post" action="{% fixed_url 'account_logout' %}" class="bb-inline-form">
+{% csrf_token %}
+<button type="submit" class="utrecht-button utrecht-button--subtle">{% translate "Log out" %}</button>
+</form></div>{% endif %}</div>
+{% if nav_items %}<nav class="bb-nav" aria-label="{% translate 'Main navigation' %}">
+<ul class="bb-nav__list">{% for item in nav_items %}
+<li><a class="bb-nav__link" href="{{ item.url }}"{% if item.current %} aria-current="page"{% endif %}>{{ item.label }}</a></li>
+{% endfor %}</ul></nav>{% endif %}</header>
+<form action="{% fixed_url 'set_language' %}" method="post" class="bb-language">
+{% csrf_token %}
+<input name="next" type="hidden" value="{{ request.get_full_path }}">
+<label class="utrecht-form-label" for="language-select">{% translate "Language" %}</label>
+<select id="language-select" name="language" class="utrecht-select utrecht-select--html-select">
+{% get_available_languages as LANGUAGES %}{% for code, name in LANGUAGES %}
+<option value="{{ code }}"{% if code == LANGUAGE_CODE %} selected{% endif %}>{% if code == "nl" %}Nederlands{% else %}English{% endif %}</option>
+{% endfor %}</select>
+<button type="submit" class="utrecht-button utrecht-button--secondary-action">{% translate "Switch" %}</button>
+</form>"""
+
+
+def _squeezed(html: str) -> str:
+    import re
+
+    # Each rendering masks the CSRF token anew.
+    html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1", html)
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("path", ["/followups/", '/jobseekers/?q=<b>&x="1"', "/"])
+def test_the_frame_in_python_is_the_template_it_replaced(
+    rf, caseworker_heusden, language, path, settings
+):
+    from django.contrib.auth.models import AnonymousUser
+    from django.middleware.csrf import get_token
+    from django.template import RequestContext
+    from django.utils import translation
+
+    from baanbrekers.context_processors import navigation
+
+    User.objects.filter(pk=caseworker_heusden.pk).update(first_name='<script>"Jan"')
+    caseworker_heusden.refresh_from_db()
+    for user in (caseworker_heusden, AnonymousUser()):
+        request = rf.get(path)
+        request.user = user
+        get_token(request)
+        with translation.override(language):
+            context = RequestContext(request, {"user": user, **navigation(request)})
+            expected = Template(_FRAME_TEMPLATE).render(context)
+            actual = Template(
+                '{% load baanbrekers %}<header class="bb-header">{% page_header %}</header>'
+                "{% language_form %}"
+            ).render(context)
+        assert _squeezed(actual) == _squeezed(expected)
+        assert "<script>" not in actual
