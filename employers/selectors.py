@@ -21,8 +21,9 @@ from django.db.models.functions import Coalesce
 
 from baanbrekers.access import sees_all_municipalities
 from baanbrekers.expressions import EqualsAny
-from baanbrekers.listing import Sorting
+from baanbrekers.listing import FirstRowsOfSearch, Sorting
 from baanbrekers.models import Skill, User
+from baanbrekers.timeline import user_name_fields
 
 from .models import ContactMoment, Employer, Opening, OpeningStatus, Referral, Sector
 
@@ -69,9 +70,6 @@ def employer_search(
     seeks in an open opening. ``user`` only chooses how the search is run (see ``_search``),
     never what it finds; without it every row is tested one by one.
     """
-    q = " ".join(filters.q.split())
-    if q:
-        qs = _search(qs, q, per_row=user is None or not sees_all_municipalities(user))
     if filters.municipality:
         qs = qs.filter(municipality_id=filters.municipality)
     if filters.status:
@@ -82,6 +80,11 @@ def employer_search(
         qs = qs.filter(relationship_owner_id=filters.owner)
     if filters.skill:
         qs = qs.filter(pk__in=_employers_with_skill(filters.skill, exact=True))
+    # The search comes last: for the whole country it reads its window from the list as
+    # narrowed by everything else (see ``_search``).
+    q = " ".join(filters.q.split())
+    if q:
+        qs = _search(qs, q, per_row=user is None or not sees_all_municipalities(user))
     return qs
 
 
@@ -100,6 +103,11 @@ def _on_the_row(q: str) -> Q:
     return condition
 
 
+# The list orders an index serves for the whole country (employers 0004), where a search can
+# walk the list in order (``FirstRowsOfSearch``); the descending forms are served too.
+_INDEXED_ORDERS = (("trade_name", "pk"),)
+
+
 def _search(qs: QuerySet[Employer], q: str, *, per_row: bool) -> QuerySet[Employer]:
     """The employers of ``qs`` that ``q`` matches (see ``employer_search``).
 
@@ -109,21 +117,26 @@ def _search(qs: QuerySet[Employer], q: str, *, per_row: bool) -> QuerySet[Employ
     rows. The sets of holders are small (a word is held by a few thousand employers), unlike
     job seekers' (``jobseekers.selectors._has_word``).
 
-    For the whole country (coordinators) a text of three letters or more is answered as sets:
-    the rows the employer table's indexes find (one bitmap scan over the trigram, place and
-    prefix indexes of employers 0006) together with the holders, as ``pk = ANY(ARRAY(...))``:
-    computed once, then read by primary key and sorted. Tested per row, a word whose matches
+    For the whole country (coordinators) the same test is run on a window of the list in name
+    order, and only when that window does not fill the page is a text of three letters or
+    more answered as sets (``FirstRowsOfSearch``): the rows the employer table's indexes find
+    (one bitmap scan over the trigram, place and prefix indexes of employers 0006 and the
+    primary key for the holders, ``pk = ANY(ARRAY(...))``). Tested per row alone, a word whose matches
     sort late ("zorggr") read 275,000 of the 300,000 employers before its first page was full
-    (national size: 2 s), and a word without matches read them all. The price: a word with
-    many matches spread through the alphabet ("bakker") reads all its matches instead of the
-    first few hundred rows in name order. Shorter texts cannot use the trigram index and are
-    tested per row."""
+    (national size: 2 s), and a word without matches read them all; answered as sets alone, a
+    word with many matches spread through the alphabet ("bakker", 33,000) read and sorted all
+    of them. Shorter texts cannot use the trigram index and are tested per row."""
     on_the_row = _on_the_row(q)
     holders = _employers_with_skill(q, exact=False)
+    tested = on_the_row | Q(pk__in=holders)
     if per_row or len(q) < TRIGRAM_MIN_LENGTH:
-        return qs.filter(on_the_row | Q(pk__in=holders))
-    by_row = qs.order_by().filter(on_the_row).values("pk")
-    return qs.filter(EqualsAny(F("pk"), ArraySubquery(by_row.union(holders))))
+        return qs.filter(tested)
+    # Every part of this OR has an index (employers 0006 and the primary key for the holders,
+    # an array computed once), so PostgreSQL reads the matches in one bitmap heap scan.
+    as_set = on_the_row | Q(EqualsAny(F("pk"), ArraySubquery(holders)))
+    return qs.filter(
+        FirstRowsOfSearch(scope=qs, per_row=tested, as_set=as_set, orders=_INDEXED_ORDERS)
+    )
 
 
 def _skills_named(name: str, *, exact: bool) -> QuerySet[Skill]:
@@ -233,5 +246,8 @@ def employer_detail(qs: QuerySet[Employer]) -> QuerySet[Employer]:
 def employer_timeline(employer: Employer, *, limit: int = 50) -> list[ContactMoment]:
     """The latest contact moments, newest first, with their authors."""
     return list(
-        employer.contact_moments.select_related("author").order_by("-happened_at", "-id")[:limit]
+        employer.contact_moments.select_related("author")
+        # The employer too: the related manager checks each row's employer_id.
+        .only("employer", "happened_at", "kind", "summary", *user_name_fields("author"))
+        .order_by("-happened_at", "-id")[:limit]
     )

@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from baanbrekers.access import sees_all_municipalities
-from baanbrekers.listing import Sorting
+from baanbrekers.listing import FirstRowsOfSearch, Sorting
 from baanbrekers.models import Skill, User
 
 from .models import Consent, JobSeeker, JobSeekerNote
@@ -114,34 +114,62 @@ def _has_word(word_ids: list[int]) -> Q:
     return Q(holders(JobSeeker.skills)) | Q(holders(JobSeeker.interests))
 
 
+# The list orders an index serves for the whole country (jobseekers 0003), where a search can
+# walk the list in order (``FirstRowsOfSearch``); the descending forms are served too.
+_INDEXED_ORDERS = (
+    ("last_name", "first_name", "pk"),
+    ("postcode", "pk"),
+    ("ladder_step", "pk"),
+    ("status", "pk"),
+    ("updated_at", "pk"),
+)
+
+
 def _search(qs: QuerySet[JobSeeker], text: str, *, per_row: bool) -> QuerySet[JobSeeker]:
     """Free text: a postcode (prefix), or words that each match a name, skill or interest.
 
-    ``qs`` holds only the rows the user may see, and every part of the search is built from
-    it, so a caseworker's search reads their own municipalities, not the country.
+    ``qs`` holds only the rows the user may see, narrowed by the list's other filters, and
+    every part of the search is built from it, so a caseworker's search reads their own
+    municipalities, not the country.
 
-    ``per_row`` (a user who sees some municipalities, not the country): each of the user's rows
-    is tested (names, then the few matching words of the vocabulary, looked up once), so a page
-    in name order stops after its rows, and a capped count after the cap, instead of building
-    every person in the country with a matching skill. For the whole country (coordinators) a
-    word of three letters or more is answered from the trigram indexes and the vocabulary, as a
-    set; shorter words cannot use those indexes and are tested per row as well."""
+    Each word is tested on a row as its names, then the few matching words of the vocabulary
+    (looked up once) as the person's skills and interests (``_has_word``). ``per_row`` (a user
+    who sees some municipalities, not the country): that test alone, so a page in name order
+    stops after its rows, and a capped count after the cap, instead of building every person
+    in the country with a matching skill.
+
+    For the whole country (coordinators) the same test is run on a window of the list in its
+    order, and only when that window does not fill the page is a word of three letters or more
+    answered as a set, from the trigram indexes and the vocabulary (``FirstRowsOfSearch``):
+    tested per row alone, a name that sorts late or matches few read the country; answered as
+    sets alone, a common word ("bakke", tens of thousands) read and sorted every match.
+    Shorter words cannot use those indexes and are tested per row in both."""
     match = _POSTCODE_PREFIX.match(text)
     if match:
         digits, letters = match.groups()
         prefix = f"{digits} {letters.upper()}" if letters else digits
         return qs.filter(postcode__startswith=prefix)
     scope = qs.order_by()
+    tested, as_set = Q(), Q()
     for word in text.split()[:5]:
         names = Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        words = list(_skill_ids_matching(word, exact=False).values_list("pk", flat=True))
+        on_the_row = names | _has_word(words) if words else names
+        tested &= on_the_row
         if per_row or len(word) < TRIGRAM_MIN_LENGTH:
-            words = list(_skill_ids_matching(word, exact=False).values_list("pk", flat=True))
-            qs = qs.filter(names | _has_word(words) if words else names)
-        else:
+            as_set &= on_the_row
+        elif words:
             by_name = scope.filter(names).values("pk")
-            by_skill = _ids_with_skill_or_interest(_skill_ids_matching(word, exact=False))
-            qs = qs.filter(pk__in=by_name.union(by_skill))
-    return qs
+            as_set &= Q(pk__in=by_name.union(_ids_with_skill_or_interest(words)))
+        else:
+            # No word of the vocabulary matches: the names alone, so that the planner does not
+            # count on skill holders that cannot exist (it then hashed the country, 300 ms).
+            as_set &= names
+    if per_row:
+        return qs.filter(tested)
+    return qs.filter(
+        FirstRowsOfSearch(scope=qs, per_row=tested, as_set=as_set, orders=_INDEXED_ORDERS)
+    )
 
 
 def _searched(*, user: User, filters: JobSeekerFilters) -> QuerySet[JobSeeker]:
@@ -149,8 +177,6 @@ def _searched(*, user: User, filters: JobSeekerFilters) -> QuerySet[JobSeeker]:
     qs = JobSeeker.objects.visible_to(user)
     # A user who sees some municipalities has their rows tested one by one (see _search).
     per_row = not sees_all_municipalities(user)
-    if filters.q:
-        qs = _search(qs, filters.q, per_row=per_row)
     if filters.municipality:
         qs = qs.filter(municipality_id=filters.municipality)
     if filters.status:
@@ -165,6 +191,10 @@ def _searched(*, user: User, filters: JobSeekerFilters) -> QuerySet[JobSeeker]:
             qs = qs.filter(_has_word(list(words.values_list("pk", flat=True))))
         else:
             qs = qs.filter(pk__in=_ids_with_skill_or_interest(words))
+    # The search comes last: for the whole country it reads its window from the list as
+    # narrowed by everything else (see ``_search``).
+    if filters.q:
+        qs = _search(qs, filters.q, per_row=per_row)
     return qs
 
 
@@ -258,6 +288,13 @@ def _as_datetime(value) -> datetime.datetime:
     return datetime.datetime.combine(value, datetime.time.max, tzinfo=datetime.UTC)
 
 
+def file_consents() -> Prefetch:
+    """A person's consents with who recorded them, for ``prefetch_related_objects``: the file's
+    consents table, its timeline (``jobseeker_timeline``) and its "sign up for a visit" action
+    read the same rows, so the file reads them once."""
+    return Prefetch("consents", queryset=Consent.objects.select_related("recorded_by"))
+
+
 def jobseeker_timeline(jobseeker: JobSeeker) -> list[TimelineEntry]:
     """Notes, consents given and withdrawn, and the file's creation and last change, newest first."""
     entries = [
@@ -280,7 +317,9 @@ def jobseeker_timeline(jobseeker: JobSeeker) -> list[TimelineEntry]:
                 author=str(note.author) if note.author else "",
             )
         )
-    for consent in Consent.objects.filter(jobseeker=jobseeker).select_related("recorded_by"):
+    if "consents" not in getattr(jobseeker, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([jobseeker], file_consents())
+    for consent in jobseeker.consents.all():
         entries.append(
             TimelineEntry(
                 at=consent.created_at,
