@@ -128,6 +128,12 @@ class FileRegistry:
         return sorted(found, key=lambda a: a.order)
 
 
+def user_name_fields(relation: str) -> tuple[str, ...]:
+    """For ``.only()``: the columns of a related user that name them (``user_label``), so an
+    entry's author is read without the rest of the user's row."""
+    return tuple(f"{relation}__{name}" for name in ("first_name", "last_name", "email"))
+
+
 _CHOICE_LABELS: dict[tuple[type, str], dict] = {}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from functools import wraps
 
 from django.contrib import messages
@@ -22,11 +23,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from baanbrekers.access import back_office_staff, is_coordinator, works_in_back_office
+from baanbrekers.access import (
+    get_visible_or_404,
+    is_coordinator,
+    works_in_back_office,
+)
 from baanbrekers.api.throttles import rate_limit_wait, too_many_attempts_message
 from baanbrekers.forms import ConfirmForm
 from baanbrekers.listing import COUNT_CAP, paginate
-from baanbrekers.models import user_label
 from baanbrekers.services import audit_list_record
 from baanbrekers.viewtools import user_passes
 from baanbrekers.widgets import option_tags
@@ -35,6 +39,7 @@ from . import export, services
 from .access import jobseeker_for_user
 from .forms import (
     BsnSearchForm,
+    CaseworkerFilterForm,
     ConsentForm,
     JobSeekerForm,
     NoteForm,
@@ -43,7 +48,13 @@ from .forms import (
     split_names,
 )
 from .models import JobSeeker, JobSeekerStatus
-from .selectors import JobSeekerFilters, jobseeker_list_page, jobseeker_words, looks_like_bsn
+from .selectors import (
+    JobSeekerFilters,
+    file_consents,
+    jobseeker_list_page,
+    jobseeker_words,
+    looks_like_bsn,
+)
 from .timeline import jobseeker_file_context
 
 
@@ -159,7 +170,10 @@ def _blank_bsn_form_html() -> SafeString:
 
 
 def _list_context(request, *, bsn_form=None, bsn_not_found: bool = False) -> dict:
-    filters = JobSeekerFilters.from_params(request.GET)
+    caseworker_filter = CaseworkerFilterForm(request.GET or None, user=request.user)
+    filters = replace(
+        JobSeekerFilters.from_params(request.GET), caseworker=caseworker_filter.caseworker_id()
+    )
     qs, sort = jobseeker_list_page(user=request.user, filters=filters, sort=request.GET.get("sort"))
     # A broad search of a coordinator matches most of the country: count to the cap only.
     page = paginate(request, qs, cap=COUNT_CAP)
@@ -181,12 +195,7 @@ def _list_context(request, *, bsn_form=None, bsn_not_found: bool = False) -> dic
         "municipality_options": option_tags(
             (pk, name, pk == filters.municipality) for pk, name in _municipality_pairs(request.user)
         ),
-        "caseworker_options": option_tags(
-            (pk, user_label(first_name, last_name, email), pk == filters.caseworker)
-            for pk, first_name, last_name, email in back_office_staff(request.user).values_list(
-                "pk", "first_name", "last_name", "email"
-            )
-        ),
+        "caseworker_filter": caseworker_filter,
         "status_options": option_tags(
             (value, str(label), value == filters.status) for value, label in JobSeekerStatus.choices
         ),
@@ -240,9 +249,13 @@ def _detail_context(request, jobseeker, **extra) -> dict:
         # apps that own them (jobseekers/timeline.py), each within what the user may see.
         file_context = jobseeker_file_context(jobseeker, request.user)
         forms = {"note_form": NoteForm(), "consent_form": ConsentForm()}
+    # Skills and interests as names, both in one statement (as the list reads them).
+    skill_names, interest_names = jobseeker_words([jobseeker.pk]).get(jobseeker.pk, ([], []))
     return {
         "jobseeker": jobseeker,
         **file_context,
+        "skill_names": skill_names,
+        "interest_names": interest_names,
         "consents": jobseeker.consents.all(),
         **forms,
         "today": timezone.localdate(),
@@ -254,10 +267,14 @@ def _detail_context(request, jobseeker, **extra) -> dict:
 @require_GET
 @back_office_only
 def jobseeker_detail(request, pk):
-    jobseeker = jobseeker_for_user(request.user, pk)
+    jobseeker = get_visible_or_404(
+        JobSeeker.objects.visible_to(request.user).select_related("municipality", "caseworker"),
+        pk,
+    )
     services.jobseeker_view(jobseeker=jobseeker, user=request.user, request=request)
-    # The consents serve the consents table and the timeline's "sign up for a visit" action.
-    prefetch_related_objects([jobseeker], "caseworker", "skills", "interests", "consents")
+    # The consents, with who recorded them, serve the consents table, the timeline's consent
+    # entries and its "sign up for a visit" action: one query for the three.
+    prefetch_related_objects([jobseeker], file_consents())
     return render(request, "jobseekers/detail.html", _detail_context(request, jobseeker))
 
 
