@@ -147,7 +147,9 @@ class FirstRowsOfSearch(Func):
             query.default_ordering and bool(query.get_meta().ordering)
         )
         order = tuple(query.order_by) if ordered else ()
-        if wanted is None or (ordered and order not in self.orders):
+        # After .reverse() (or .last()) the order strings no longer say the direction: the
+        # whole set then, as for an order no index serves.
+        if wanted is None or not query.standard_ordering or (ordered and order not in self.orders):
             sql, params = self._compiled(compiler, connection, self._the_set(()))
             return f"{pk_sql} = ANY(ARRAY({sql}))", (*pk_params, *params)
         window_sql, window_params = self._compiled(compiler, connection, self._window(order))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
@@ -97,7 +98,14 @@ class EmployerForm(forms.ModelForm):
             ) | Municipality.objects.filter(pk=self.instance.municipality_id)
         self.fields["municipality"].queryset = municipalities.order_by("name")
         self.fields["sector"].queryset = Sector.objects.order_by("code")
-        self.fields["relationship_owner"].queryset = back_office_staff()
+        # The staff this user is offered (a caseworker: the colleagues of their municipalities),
+        # and the current owner, who stays even when outside them.
+        staff = back_office_staff(user)
+        if self.instance.relationship_owner_id:
+            staff = User.objects.filter(
+                Q(pk__in=staff.values("pk")) | Q(pk=self.instance.relationship_owner_id)
+            ).order_by("first_name", "last_name", "email")
+        self.fields["relationship_owner"].queryset = staff
         self.fields["kvk_number"].help_text = _("8 digits, from the Chamber of Commerce.")
         self.fields["postcode"].help_text = _("For example 5171 AB.")
 

@@ -93,15 +93,19 @@ def _list_rows(employers) -> list[dict]:
 def employer_list_view(request):
     form = EmployerFilterForm(request.GET or None, user=request.user)
     filters = EmployerFilters()
-    if form.is_valid():
+    if form.is_bound:
+        # Field by field: a filter that did not resolve (an owner typed that names several
+        # colleagues or none) is left out and shows its error; the others still apply, as
+        # their boxes say.
+        form.is_valid()
         data = form.cleaned_data
         filters = EmployerFilters(
-            q=data["q"],
-            municipality=data["municipality"],
-            status=data["status"],
-            sector=data["sector"],
-            owner=data["owner"],
-            skill=data["skill"],
+            q=data.get("q") or "",
+            municipality=data.get("municipality"),
+            status=data.get("status") or "",
+            sector=data.get("sector"),
+            owner=data.get("owner"),
+            skill=data.get("skill") or "",
         )
     qs = employer_rows(
         employer_search(Employer.objects.visible_to(request.user), filters, user=request.user)

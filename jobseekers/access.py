@@ -12,6 +12,8 @@ from baanbrekers.models import User
 from .models import JobSeeker
 
 
-def jobseeker_for_user(user: User, pk) -> JobSeeker:
-    """One visible job seeker; someone else's (or a guessed) id is a 404."""
-    return get_visible_or_404(JobSeeker.objects.visible_to(user).select_related("municipality"), pk)
+def jobseeker_for_user(user: User, pk, *, related: tuple[str, ...] = ()) -> JobSeeker:
+    """One visible job seeker; someone else's (or a guessed) id is a 404. ``related``: more
+    relations read with it (the file page shows the caseworker)."""
+    qs = JobSeeker.objects.visible_to(user).select_related("municipality", *related)
+    return get_visible_or_404(qs, pk)

@@ -24,7 +24,6 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from baanbrekers.access import (
-    get_visible_or_404,
     is_coordinator,
     works_in_back_office,
 )
@@ -267,10 +266,7 @@ def _detail_context(request, jobseeker, **extra) -> dict:
 @require_GET
 @back_office_only
 def jobseeker_detail(request, pk):
-    jobseeker = get_visible_or_404(
-        JobSeeker.objects.visible_to(request.user).select_related("municipality", "caseworker"),
-        pk,
-    )
+    jobseeker = jobseeker_for_user(request.user, pk, related=("caseworker",))
     services.jobseeker_view(jobseeker=jobseeker, user=request.user, request=request)
     # The consents, with who recorded them, serve the consents table, the timeline's consent
     # entries and its "sign up for a visit" action: one query for the three.

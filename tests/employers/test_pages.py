@@ -657,3 +657,17 @@ def test_the_employer_file_uses_a_constant_number_of_queries(
             assert client.get(url).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def test_an_owner_that_does_not_resolve_leaves_the_other_filters_in_force(
+    client, coordinator, bakery_heusden, metal_waalwijk
+):
+    """Typing an owner that names no one is an error on that box only: the search typed beside
+    it still narrows the list (it used to fall back to the whole, unfiltered list)."""
+    client.force_login(coordinator)
+    response = client.get("/employers/", {"q": "Korenschoof", "owner": "Niemand Bestaatniet"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Bakkerij De Korenschoof" in html
+    assert "Metaalwerkplaats Van Dongen" not in html
+    assert response.context["form"].errors["owner"]

@@ -77,6 +77,9 @@ def test_coordinators_search_gives_every_page_and_count_in_the_lists_order(
                 list(searched[start:stop].values_list("first_name", flat=True))
                 == (expected[start:stop])
             ), (sort, start, stop)
+        # Reversed (as .last() does): the last rows, not the first ones turned round.
+        reversed_names = list(searched.reverse()[:2].values_list("first_name", flat=True))
+        assert reversed_names == expected[::-1][:2], sort
         for cap in (1, 2, 3, 25):
             assert searched.order_by()[:cap].count() == min(cap, len(expected))
         assert searched.exists() == bool(expected)
