@@ -38,7 +38,7 @@ from .followups import OPEN_STATUSES as FOLLOWUP_OPEN_STATUSES
 from .home import home_sections_for
 from .listing import Sorting, paginate
 from .models import FollowUp, Role
-from .viewtools import apply_service_errors, user_passes
+from .viewtools import apply_service_errors, staff_ids_redirect, user_passes
 from .widgets import staff_options_html
 
 HOME_TEMPLATES = {
@@ -118,6 +118,8 @@ def _followup_list_page(request, data, assign_form=None, status=200):
     user = request.user
     form = FollowUpFilterForm(data, user=user)
     spec, sort = form.spec()
+    if request.method == "GET" and (canonical := staff_ids_redirect(request, form)):
+        return canonical  # the owner by id, not by the name and address typed
     tabs = ["mine", "done"] + (["all", "failed"] if user.is_coordinator else [])
     if spec.show not in tabs:
         spec = replace(spec, show="mine")

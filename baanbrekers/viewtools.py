@@ -5,8 +5,10 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 
 from .access import works_in_back_office
+from .widgets import staff_ids_query
 
 
 def user_passes(predicate: Callable) -> Callable:
@@ -39,3 +41,11 @@ def apply_service_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def staff_ids_redirect(request, form):
+    """A GET filter whose staff box holds typed text that named one colleague: the same address
+    with that person's id instead (``widgets.staff_ids_query``), else None. htmx follows the
+    redirect and pushes the address it ends on."""
+    query = staff_ids_query(form)
+    return redirect(f"{request.path}?{query.urlencode()}") if query is not None else None

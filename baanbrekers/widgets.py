@@ -386,3 +386,23 @@ class StaffChoiceField(forms.ModelChoiceField):
         except ValidationError:
             return True
         return str(self.prepare_value(initial) or "") != str(self.prepare_value(chosen) or "")
+
+
+def staff_ids_query(form: forms.Form):
+    """A bound GET filter form's query with every staff box's typed text ("Anna de Vries
+    (anna@gemeente.example)", or a part of a name) replaced by the id or key it named: an
+    address, its history entry, a shared link and a Referer then carry no colleague's name or
+    e-mail address. None when there is nothing to replace (ids, keys, blanks, or text that
+    named nobody or several, which stays to be corrected next to its message). Call it after
+    the form was validated."""
+    cleaned = getattr(form, "cleaned_data", {})
+    query = None
+    for name, field in form.fields.items():
+        if not isinstance(field, StaffChoiceField) or cleaned.get(name) in (None, ""):
+            continue
+        chosen = cleaned[name]
+        value = str(getattr(chosen, "pk", chosen))
+        if form.data.get(name) != value:
+            query = query or form.data.copy()
+            query[name] = value
+    return query

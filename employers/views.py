@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from baanbrekers.access import get_visible_or_404
 from baanbrekers.listing import COUNT_CAP, paginate
-from baanbrekers.viewtools import apply_service_errors, back_office_required
+from baanbrekers.viewtools import apply_service_errors, back_office_required, staff_ids_redirect
 
 from . import services
 from .access import (
@@ -98,6 +98,8 @@ def employer_list_view(request):
         # colleagues or none) is left out and shows its error; the others still apply, as
         # their boxes say.
         form.is_valid()
+        if canonical := staff_ids_redirect(request, form):
+            return canonical  # the owner by id, not by the name and address typed
         data = form.cleaned_data
         filters = EmployerFilters(
             q=data.get("q") or "",

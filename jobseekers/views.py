@@ -31,7 +31,7 @@ from baanbrekers.api.throttles import rate_limit_wait, too_many_attempts_message
 from baanbrekers.forms import ConfirmForm
 from baanbrekers.listing import COUNT_CAP, paginate
 from baanbrekers.services import audit_list_record
-from baanbrekers.viewtools import user_passes
+from baanbrekers.viewtools import staff_ids_redirect, user_passes
 from baanbrekers.widgets import option_tags
 
 from . import export, services
@@ -168,8 +168,11 @@ def _blank_bsn_form_html() -> SafeString:
     return html
 
 
-def _list_context(request, *, bsn_form=None, bsn_not_found: bool = False) -> dict:
-    caseworker_filter = CaseworkerFilterForm(request.GET or None, user=request.user)
+def _list_context(
+    request, *, caseworker_filter=None, bsn_form=None, bsn_not_found: bool = False
+) -> dict:
+    if caseworker_filter is None:
+        caseworker_filter = CaseworkerFilterForm(request.GET or None, user=request.user)
     filters = replace(
         JobSeekerFilters.from_params(request.GET), caseworker=caseworker_filter.caseworker_id()
     )
@@ -217,7 +220,14 @@ def jobseeker_list_view(request):
         query = request.GET.copy()
         query.pop("q")
         return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
-    return render(request, "jobseekers/list.html", _list_context(request))
+    caseworker_filter = CaseworkerFilterForm(request.GET or None, user=request.user)
+    if caseworker_filter.is_valid() and (
+        canonical := staff_ids_redirect(request, caseworker_filter)
+    ):
+        return canonical  # the caseworker by id, not by the name and address typed
+    return render(
+        request, "jobseekers/list.html", _list_context(request, caseworker_filter=caseworker_filter)
+    )
 
 
 @sensitive_post_parameters("bsn")

@@ -4,9 +4,11 @@ is resolved on the server; never anyone ``back_office_staff(user)`` leaves out."
 
 import datetime
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django import forms
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -233,7 +235,12 @@ def test_the_followup_owner_filter_by_typing_round_trips(
     mine = _followup(heusden, staff["petra"], "Petra's actie")
     other = _followup(heusden, staff["jan"], "Jan's actie")
     client.force_login(coordinator)
-    page = client.get(reverse("followups"), {"show": "all", "owner": "petra"}).content.decode()
+    response = client.get(reverse("followups"), {"show": "all", "owner": "petra"}, follow=True)
+    page = response.content.decode()
+    # The address ends with the person's id: no name or e-mail in history or a shared link.
+    assert response.redirect_chain == [
+        (reverse("followups") + f"?show=all&owner={staff['petra'].pk}", 302)
+    ]
     assert f'id="followup-{mine.pk}"' in page
     assert f'id="followup-{other.pk}"' not in page
     assert 'value="Petra de Vries (petra@waalwijk.example.org)"' in page
@@ -260,7 +267,9 @@ def test_unowned_followups_by_the_words_of_the_box(client, staff, heusden, coord
     FollowUp.objects.filter(pk=nobody.pk).update(assignee=None)
     client.force_login(coordinator)
     for owner in ("none", "Niemand (geen eigenaar)"):
-        page = client.get(reverse("followups"), {"show": "all", "owner": owner}).content.decode()
+        response = client.get(reverse("followups"), {"show": "all", "owner": owner}, follow=True)
+        assert response.request["QUERY_STRING"] == "show=all&owner=none"
+        page = response.content.decode()
         assert "Van niemand, nog open" in page and "Jan&#x27;s actie" not in page
         assert 'value="Niemand (geen eigenaar)"' in page
 
@@ -287,7 +296,11 @@ def _box(html: str, name: str) -> str:
 
 def test_the_employer_list_owner_filter_by_typing(client, staff, coordinator, long_lists):
     client.force_login(coordinator)
-    html = client.get(reverse("employers:list"), {"owner": "de vries"}).content.decode()
+    response = client.get(reverse("employers:list"), {"owner": "de vries"}, follow=True)
+    assert response.redirect_chain == [
+        (reverse("employers:list") + f"?owner={staff['petra'].pk}", 302)
+    ]
+    html = response.content.decode()
     assert 'value="Petra de Vries (petra@waalwijk.example.org)"' in _box(html, "owner")
     assert "jan.jansen@heusden.example.org" not in html
     html = client.get(reverse("employers:list"), {"owner": "jansen"}).content.decode()
@@ -302,7 +315,10 @@ def test_the_jobseeker_list_caseworker_filter_by_typing(
     )
     JobSeekerFactory(municipality=heusden, caseworker=staff["jan"], last_name="Janszoon")
     client.force_login(coordinator)
-    response = client.get(reverse("jobseekers:list"), {"caseworker": "petra"})
+    response = client.get(reverse("jobseekers:list"), {"caseworker": "petra"}, follow=True)
+    assert response.redirect_chain == [
+        (reverse("jobseekers:list") + f"?caseworker={staff['petra'].pk}", 302)
+    ]
     html = response.content.decode()
     assert [row.pk for row in response.context["page"].object_list] == [petras.pk]
     assert 'value="Petra de Vries (petra@waalwijk.example.org)"' in _box(html, "caseworker")
@@ -320,3 +336,33 @@ def test_the_employer_form_names_its_owner_in_the_box(
     box = _box(html, "relationship_owner")
     assert 'value="Petra de Vries (petra@waalwijk.example.org)"' in box
     assert "<option" not in html.split('name="relationship_owner"')[1].split("</datalist>")[0]
+
+
+@pytest.mark.parametrize(
+    ("route", "field", "extra"),
+    [
+        ("followups", "owner", {"show": "all", "person": "de", "overdue": "on"}),
+        ("employers:list", "owner", {"q": "bakker", "status": "active"}),
+        ("jobseekers:list", "caseworker", {"q": "smit", "sort": "name"}),
+    ],
+)
+def test_a_name_typed_in_a_list_filter_becomes_an_id_in_the_address(
+    client, staff, coordinator, route, field, extra
+):
+    """Chosen from the suggestions, the box sends "Name (e-mail)": the list answers at the same
+    address with the person's id instead, every other filter kept, so that a colleague's name
+    and e-mail address do not end up in history, bookmarks, shared links or Referer headers."""
+    client.force_login(coordinator)
+    typed = "Petra de Vries (petra@waalwijk.example.org)"
+    response = client.get(reverse(route), {**extra, field: typed})
+    assert response.status_code == 302
+    path, _sep, query = response["Location"].partition("?")
+    assert path == reverse(route)
+    assert QueryDict(query) == QueryDict(urlencode({**extra, field: staff["petra"].pk}))
+    assert "petra" not in response["Location"].lower()
+    # htmx (the employer list's filter) follows the redirect and pushes where it ended.
+    htmx = client.get(reverse(route), {**extra, field: typed}, headers={"HX-Request": "true"})
+    assert htmx.status_code == 302 and htmx["Location"] == response["Location"]
+    # An id, or text that names no one (kept, next to its message), is answered in place.
+    assert client.get(reverse(route), {**extra, field: staff["petra"].pk}).status_code == 200
+    assert client.get(reverse(route), {**extra, field: "xyzzy"}).status_code == 200

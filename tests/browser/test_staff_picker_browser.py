@@ -5,6 +5,7 @@ Dutch with both offered. Desktop and phone width, axe-clean."""
 
 import datetime
 import os
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -59,6 +60,9 @@ def test_a_coordinator_picks_a_colleague_by_typing(
     page.get_by_role("button", name="Tonen").click()
     expect(page.locator(".bb-todo__item")).to_have_count(1)
     expect(page.get_by_text("Bel Petra", exact=True)).to_be_visible()
+    # The address holds Petra's id, not her name and e-mail address.
+    assert re.search(rf"/followups/\?(.*&)?owner={petra.pk}(&|$)", page.url), page.url
+    assert "petra" not in page.url
     # After the reload the box names the chosen person.
     expect(page.get_by_role("combobox", name="Eigenaar", exact=True)).to_have_value(PETRA)
     assert_accessible(page, Axe())
@@ -114,6 +118,9 @@ def test_the_employer_list_owner_box_suggests_and_filters(
     page.get_by_role("button", name="Zoeken").click()
     expect(page.get_by_role("link", name="Garage Jansen")).to_have_count(0)
     expect(page.get_by_role("link", name="Bakkerij Van Gils")).to_be_visible()
+    # htmx followed the redirect and pushed the address with the id.
+    expect(page).to_have_url(re.compile(rf"/employers/\?(.*&)?owner={petra.pk}(&|$)"))
+    assert "petra" not in page.url
     page.reload()
     expect(page.get_by_role("combobox", name="Relatiebeheerder")).to_have_value(PETRA)
     assert_accessible(page, Axe())
