@@ -9,7 +9,7 @@ portal. Job seekers' names are for the back office only: aldermen see how many c
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from baanbrekers.access import (
     get_visible_or_404,
@@ -68,6 +68,26 @@ def agenda_aldermen(user: User) -> QuerySet[User]:
         .distinct()
         .order_by("first_name", "email")
     )
+
+
+def visit_staff_choices(
+    user: User, *, roles: tuple[str, ...], visit: Visit | None = None
+) -> QuerySet[User]:
+    """The colleagues and aldermen offered for a visit (to join it, to own an action agreed on
+    it): active users of ``roles`` who work in the company's municipality, those already on the
+    visit and, for users who do not see every municipality, those of the user's own
+    municipalities. A coordinator planning a new visit (no company yet) is offered everyone. A
+    national instance has thousands of staff: a list of them all on every visit form was most
+    of the page, and let a caseworker pick people far outside the visit's region."""
+    qs = User.objects.filter(is_active=True, role__in=roles)
+    places = set() if sees_all_municipalities(user) else set(municipality_ids(user))
+    if visit is None and sees_all_municipalities(user):
+        return qs.order_by("first_name", "last_name", "email")
+    where = Q(municipalities__in=places)
+    if visit is not None:
+        where = Q(municipalities=visit.employer.municipality_id) | where
+        where |= Q(visit_attendances__visit=visit)
+    return qs.filter(where).distinct().order_by("first_name", "last_name", "email")
 
 
 def visit_for_user(user: User, pk) -> Visit:

@@ -13,20 +13,16 @@ from baanbrekers.widgets import LongModelChoiceField, LongSelect
 from employers.models import Employer, EmployerContact
 from jobseekers.models import ConsentKind, JobSeeker
 
-from .access import agenda_aldermen, agenda_municipalities
+from .access import agenda_aldermen, agenda_municipalities, visit_staff_choices
 from .models import StoryField, Visit
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class StaffChoiceField(forms.ModelMultipleChoiceField):
+class AttendeeChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj} ({obj.get_role_display()})"
-
-
-def staff_users(*roles: str):
-    return User.objects.filter(is_active=True, role__in=roles).order_by("first_name", "email")
 
 
 class VisitForm(forms.Form):
@@ -56,7 +52,7 @@ class VisitForm(forms.Form):
     capacity = forms.IntegerField(
         label=_("Places for job seekers"), min_value=0, max_value=50, initial=4
     )
-    aldermen = StaffChoiceField(
+    aldermen = AttendeeChoiceField(
         queryset=User.objects.none(),
         required=False,
         label=_("Aldermen / mayor who join"),
@@ -73,7 +69,7 @@ class VisitForm(forms.Form):
             employer__in=employers
         ).select_related("employer")
         self.fields["host"].label_from_instance = lambda c: f"{c.name} – {c.employer}"
-        self.fields["aldermen"].queryset = staff_users(Role.ALDERMAN)
+        self.fields["aldermen"].queryset = visit_staff_choices(user, roles=(Role.ALDERMAN,))
         if visit is not None:
             self.fields["employer"].disabled = True
             self.fields["employer"].required = False
@@ -156,10 +152,10 @@ class StaffAttendeeForm(forms.Form):
         queryset=None, label=_("Colleague or alderman"), widget=LongSelect
     )
 
-    def __init__(self, *args, visit: Visit, **kwargs):
+    def __init__(self, *args, user: User, visit: Visit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = staff_users(
-            Role.CASEWORKER, Role.COORDINATOR, Role.ALDERMAN
+        self.fields["user"].queryset = visit_staff_choices(
+            user, roles=(Role.CASEWORKER, Role.COORDINATOR, Role.ALDERMAN), visit=visit
         ).exclude(visit_attendances__visit=visit)
         self.fields["user"].label_from_instance = lambda u: f"{u} ({u.get_role_display()})"
 
@@ -219,10 +215,10 @@ class ActionForm(forms.Form):
     )
     due_on = forms.DateField(label=_("Due on"), required=False, widget=DATE_WIDGET)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user: User, visit: Visit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = staff_users(
-            Role.CASEWORKER, Role.COORDINATOR, Role.ALDERMAN
+        self.fields["owner"].queryset = visit_staff_choices(
+            user, roles=(Role.CASEWORKER, Role.COORDINATOR, Role.ALDERMAN), visit=visit
         )
 
     def clean(self):

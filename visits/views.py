@@ -221,7 +221,7 @@ def visit_detail(request, pk):
     context = _detail_context(request, visit)
     if context["can_manage"]:
         context.update(_signups_context(request, visit))
-        context["staff_form"] = StaffAttendeeForm(visit=visit)
+        context["staff_form"] = StaffAttendeeForm(user=request.user, visit=visit)
     return render(request, "visits/detail.html", context)
 
 
@@ -432,7 +432,7 @@ def visit_signup_remove(request, pk, jobseeker_pk):
 @require_POST
 def visit_staff_add(request, pk):
     visit = visit_to_manage_for_user(request.user, pk)
-    form = StaffAttendeeForm(request.POST, visit=visit)
+    form = StaffAttendeeForm(request.POST, user=request.user, visit=visit)
     if form.is_valid():
         try:
             services.visit_staff_add(
@@ -486,7 +486,11 @@ def visit_report(request, pk):
         jobseekers=jobseekers,
         in_region=_in_region(request.user, [js.pk for js in jobseekers]),
     )
-    actions = ActionFormSet(request.POST or None, prefix="actions")
+    actions = ActionFormSet(
+        request.POST or None,
+        prefix="actions",
+        form_kwargs={"user": request.user, "visit": visit},
+    )
     if request.method == "POST" and form.is_valid() and actions.is_valid():
         try:
             services.visit_report_save(

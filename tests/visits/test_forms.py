@@ -38,8 +38,8 @@ def test_sign_up_staff_and_action_selects(caseworker_heusden, visit, heusden):
         3, municipality=heusden, caseworker=caseworker_heusden, joins_visits=True
     )
     assert_django_markup(lambda: SignUpForm(user=caseworker_heusden, visit=visit))
-    assert_django_markup(lambda: StaffAttendeeForm(visit=visit))
-    assert_django_markup(lambda: ActionForm())
+    assert_django_markup(lambda: StaffAttendeeForm(user=caseworker_heusden, visit=visit))
+    assert_django_markup(lambda: ActionForm(user=caseworker_heusden, visit=visit))
 
 
 def test_agenda_filter_selects(heusden, waalwijk, alderman, coordinator, caseworker_heusden):
@@ -91,3 +91,46 @@ def test_agenda_filter_offers_an_alderman_their_municipality_and_a_coordinator_a
     form = AgendaFilterForm(user=coordinator)
     assert _choices(form, "municipality") == {"Heusden", "Loon op Zand", "Waalwijk"}
     assert _choices(form, "alderman") == {"Ada", "Wim"}
+
+
+def _people(form, name) -> set[str]:
+    return {obj.email for obj in form.fields[name].queryset}
+
+
+def test_visit_forms_offer_the_staff_of_the_visits_region_not_the_country(
+    heusden, waalwijk, loon_op_zand, visit, alderman, caseworker_heusden, caseworker_waalwijk,
+    coordinator,
+):  # fmt: skip
+    """visits.access.visit_staff_choices: a visit to a Heusden company offers the people of
+    Heusden, of the user's own municipalities and those already on the visit; never the staff
+    of a municipality that has nothing to do with it (a national instance has thousands)."""
+    from baanbrekers.models import Role
+    from tests.users import make_user
+
+    ada = make_user("ada@waalwijk.example.org", Role.ALDERMAN, [waalwijk], first_name="Ada")
+    lotte = make_user("lotte@loonopzand.example.org", Role.CASEWORKER, [loon_op_zand])
+    make_user("weg@heusden.example.org", Role.CASEWORKER, [heusden], is_active=False)
+    heusden_side = {caseworker_heusden.email, alderman.email, coordinator.email}
+    assert heusden in coordinator.municipalities.all()
+    # The Heusden caseworker: Heusden's people (the visit's and their own municipality).
+    assert _people(ActionForm(user=caseworker_heusden, visit=visit), "owner") == heusden_side
+    # To join: those not on it yet.
+    joinable = _people(StaffAttendeeForm(user=caseworker_heusden, visit=visit), "user")
+    assert joinable == {coordinator.email}
+    assert _people(VisitForm(user=caseworker_heusden), "aldermen") == {alderman.email}
+    # A Waalwijk caseworker who manages it: also Waalwijk's, not Loon op Zand's.
+    form = ActionForm(user=caseworker_waalwijk, visit=visit)
+    assert _people(form, "owner") == heusden_side | {caseworker_waalwijk.email, ada.email}
+    assert lotte.email not in _people(StaffAttendeeForm(user=coordinator, visit=visit), "user")
+    # Someone already on the visit stays a possible owner of its actions.
+    visit.staff.create(user=lotte)
+    assert lotte.email in _people(ActionForm(user=caseworker_heusden, visit=visit), "owner")
+    # A choice outside the set is refused, whatever the page offered.
+    refused = ActionForm(
+        {"what": "Bellen", "owner": str(ada.pk), "due_on": "2030-01-01"},
+        user=caseworker_heusden,
+        visit=visit,
+    )
+    assert not refused.is_valid() and "owner" in refused.errors
+    # A coordinator planning a visit (no company chosen yet) may invite any alderman.
+    assert _people(VisitForm(user=coordinator), "aldermen") == {alderman.email, ada.email}
