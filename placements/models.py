@@ -43,6 +43,27 @@ class ProposalAnswer(models.TextChoices):
 # a job seeker, so the back office sees the rows of the job seekers of its municipalities;
 # aldermen see aggregates only (``placements.selectors.pipeline_counts``), never a person.
 JOBSEEKER_MUNICIPALITY = "jobseeker__municipality"
+# Proposals and placements also hold that municipality in a column of their own (``municipality``,
+# kept by the database: migration 0011's triggers copy it from the person on every insert and
+# follow the person when they move). The scope is the same; read from the row itself, a region's
+# board columns and lists walk their own rows in order (an index per municipality) instead of
+# every row of the country, each joined to its person to see whether it is theirs.
+OWN_MUNICIPALITY = "municipality"
+
+
+def _own_municipality(verbose_name):
+    """The copy of the job seeker's municipality (see OWN_MUNICIPALITY): written by the
+    database, never by the application (a saved instance holds None until read again)."""
+    return models.ForeignKey(
+        "baanbrekers.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,  # the board's indexes start with it
+        related_name="+",
+        verbose_name=verbose_name,
+    )
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -50,7 +71,7 @@ class ProposalQuerySet(models.QuerySet):
         """The back office's region; for an employer contact the proposals to their own
         companies of people who consent to sharing an anonymised profile today."""
         if works_in_back_office(user):
-            return scope_to_municipalities(self, user, JOBSEEKER_MUNICIPALITY)
+            return scope_to_municipalities(self, user, OWN_MUNICIPALITY)
         if is_employer_contact(user):
             return self.filter(
                 opening__employer__in=Employer.objects.visible_to(user),
@@ -64,7 +85,7 @@ class DevelopmentPlacementQuerySet(models.QuerySet):
         """The back office's region; for an employer contact the placements at their own
         companies."""
         if works_in_back_office(user):
-            return scope_to_municipalities(self, user, JOBSEEKER_MUNICIPALITY)
+            return scope_to_municipalities(self, user, OWN_MUNICIPALITY)
         if is_employer_contact(user):
             return self.filter(employer__in=Employer.objects.visible_to(user))
         return self.none()
@@ -133,6 +154,7 @@ class Proposal(models.Model):
     introduction_agreed_at = models.DateTimeField(
         _("introduction agreed at"), null=True, blank=True
     )
+    municipality = _own_municipality(_("job seeker's municipality"))
 
     objects = ProposalQuerySet.as_manager()
 
@@ -155,6 +177,16 @@ class Proposal(models.Model):
             ),
             # Change detection of the statistics roll-up (stats/rollup.py, Source.changed).
             models.Index(fields=["answered_at"], name="proposal_answered_idx"),
+            # A region's board columns (awaiting answer, oldest first; interested, latest answer
+            # first), from its own rows (OWN_MUNICIPALITY, 0012).
+            models.Index(
+                fields=["municipality", "answer", "proposed_at", "id"],
+                name="proposal_muni_proposed_idx",
+            ),
+            models.Index(
+                fields=["municipality", "answer", "-answered_at", "-id"],
+                name="proposal_muni_answered_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -288,6 +320,7 @@ class DevelopmentPlacement(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    municipality = _own_municipality(_("job seeker's municipality"))
 
     objects = DevelopmentPlacementQuerySet.as_manager()
 
@@ -320,6 +353,24 @@ class DevelopmentPlacement(models.Model):
             ),
             # Change detection of the statistics roll-up (stats/rollup.py, Source.changed).
             models.Index(fields=["updated_at"], name="placement_updated_idx"),
+            # A region's board columns from its own rows (OWN_MUNICIPALITY, 0012): proposed and
+            # agreed by start, in progress by planned end, finished latest first.
+            models.Index(
+                fields=["municipality", "status", "start_date", "id"],
+                name="placement_muni_start_idx",
+            ),
+            models.Index(
+                fields=["municipality", "planned_end_date", "id"],
+                condition=models.Q(status="active"),
+                name="placement_muni_active_idx",
+            ),
+            models.Index(
+                models.F("municipality"),
+                models.OrderBy(models.F("ended_on"), descending=True, nulls_last=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(status__in=["completed", "ended_early"]),
+                name="placement_muni_finished_idx",
+            ),
         ]
         constraints = [
             # Double work is impossible: at most one active placement per job seeker.

@@ -264,6 +264,9 @@ def tables() -> dict[str, Table]:
                 "answered_at",
                 "introduction_agreed",
                 "introduction_agreed_at",
+                # The person's, as the database's trigger would copy it (also when a run
+                # turns the triggers off: --skip-fk-checks).
+                "municipality",
             ],
         ),
         "placement": Table(
@@ -295,6 +298,7 @@ def tables() -> dict[str, Table]:
                 "created_by",
                 "created_at",
                 "updated_at",
+                "municipality",
             ],
         ),
         "checkin": Table(CheckIn, ["placement", "held_on", "notes", "author", "created_at"]),
@@ -676,6 +680,7 @@ def _person(me: Person) -> None:  # noqa: C901 - one person's history, told in o
                 None if answer == "pending" else me.at(answered),
                 False,
                 None,
+                _place_id(plan, me.place),
             )
 
     # The pipeline: placements one after another, jobs, maybe leaving.
@@ -713,6 +718,7 @@ def _person(me: Person) -> None:  # noqa: C901 - one person's history, told in o
                 me.at(answered),
                 True,
                 me.at(answered),
+                _place_id(plan, me.place),
             )
         months = settings.PLACEMENT_DEFAULT_MONTHS
         planned_end = add_months(start, months)
@@ -774,6 +780,7 @@ def _person(me: Person) -> None:  # noqa: C901 - one person's history, told in o
             me.caseworker,
             me.at(created),
             me.at(ended_on or started_on or created),
+            _place_id(plan, me.place),
         )
         if started_on is not None:
             last = min(ended_on or today, today)
