@@ -141,12 +141,14 @@ def pipeline_counts(user: User) -> dict:
     Coordinators get the whole region; everyone else their own municipalities."""
     municipality_ids = list(user.municipalities.values_list("pk", flat=True))
     in_scope = Q() if user.is_coordinator else Q(jobseeker__municipality_id__in=municipality_ids)
-    proposals = Proposal.objects.filter(in_scope).aggregate(
+    # Proposals and placements hold the person's municipality themselves (OWN_MUNICIPALITY).
+    own_scope = Q() if user.is_coordinator else Q(municipality_id__in=municipality_ids)
+    proposals = Proposal.objects.filter(own_scope).aggregate(
         pending=Count("pk", filter=Q(answer=ProposalAnswer.PENDING)),
         interested=Count("pk", filter=Q(answer=ProposalAnswer.INTERESTED)),
         total=Count("pk"),
     )
-    placements = DevelopmentPlacement.objects.filter(in_scope).aggregate(
+    placements = DevelopmentPlacement.objects.filter(own_scope).aggregate(
         **{status: Count("pk", filter=Q(status=status)) for status in PlacementStatus.values}
     )
     jobs = JobOutcome.objects.filter(in_scope).aggregate(
