@@ -15,6 +15,9 @@ from django.db import connection
 # (baanbrekers.middleware.SessionLifetimeMiddleware) and allauth's session record is refreshed
 # when it is stale, so those statements come and go between identical requests of a page.
 SESSION_TABLES = ('"django_session"', '"usersessions_usersession"')
+# Savepoints come with that bookkeeping too (allauth creates its record in a get_or_create); a
+# page's own transactions begin and commit outside cursor.execute and are not counted either.
+TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
 
 class QueryCountMiddleware:
@@ -26,7 +29,7 @@ class QueryCountMiddleware:
 
         def counter(execute, sql, params, many, context):
             nonlocal count
-            if not any(table in sql for table in SESSION_TABLES):
+            if not (sql.startswith(TRANSACTION_CONTROL) or any(t in sql for t in SESSION_TABLES)):
                 count += 1
             return execute(sql, params, many, context)
 
