@@ -402,7 +402,8 @@ def staff_ids_query(form: forms.Form):
             continue
         chosen = cleaned[name]
         value = str(getattr(chosen, "pk", chosen))
-        if form.data.get(name) != value:
+        key = form.add_prefix(name)
+        if form.data.get(key) != value:
             query = query or form.data.copy()
-            query[name] = value
+            query[key] = value
     return query

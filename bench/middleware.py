@@ -15,9 +15,44 @@ from django.db import connection
 # (baanbrekers.middleware.SessionLifetimeMiddleware) and allauth's session record is refreshed
 # when it is stale, so those statements come and go between identical requests of a page.
 SESSION_TABLES = ('"django_session"', '"usersessions_usersession"')
-# Savepoints come with that bookkeeping too (allauth creates its record in a get_or_create); a
-# page's own transactions begin and commit outside cursor.execute and are not counted either.
-TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+# Savepoints come with that bookkeeping too (allauth creates its record in a get_or_create): a
+# savepoint whose next statement is session bookkeeping, and the release or rollback right after
+# such a statement, are left out with it. A page's own savepoints (a nested atomic) still count.
+SAVEPOINT = "SAVEPOINT"
+SAVEPOINT_END = ("RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
+class StatementCounter:
+    """The statements of one request, session bookkeeping left out (see above)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._pending_savepoint = False
+        self._after_session = False
+
+    def __call__(self, execute, sql, params, many, context):
+        if sql.startswith(SAVEPOINT):
+            self._settle()
+            self._pending_savepoint = True
+        elif any(table in sql for table in SESSION_TABLES):
+            self._pending_savepoint = False
+            self._after_session = True
+        elif sql.startswith(SAVEPOINT_END) and self._after_session:
+            self._after_session = False
+        else:
+            self._settle()
+            self.count += 1
+            self._after_session = False
+        return execute(sql, params, many, context)
+
+    def _settle(self) -> None:
+        if self._pending_savepoint:
+            self.count += 1
+            self._pending_savepoint = False
+
+    def total(self) -> int:
+        self._settle()
+        return self.count
 
 
 class QueryCountMiddleware:
@@ -25,18 +60,11 @@ class QueryCountMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        count = 0
-
-        def counter(execute, sql, params, many, context):
-            nonlocal count
-            if not (sql.startswith(TRANSACTION_CONTROL) or any(t in sql for t in SESSION_TABLES)):
-                count += 1
-            return execute(sql, params, many, context)
-
+        counter = StatementCounter()
         started = time.perf_counter()
         with connection.execute_wrapper(counter):
             response = self.get_response(request)
         elapsed_ms = (time.perf_counter() - started) * 1000
-        response["X-Query-Count"] = str(count)
+        response["X-Query-Count"] = str(counter.total())
         response["Server-Timing"] = f"app;dur={elapsed_ms:.1f}"
         return response

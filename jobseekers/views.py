@@ -25,6 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from baanbrekers.access import (
     is_coordinator,
+    municipality_ids,
+    sees_all_municipalities,
     works_in_back_office,
 )
 from baanbrekers.api.throttles import rate_limit_wait, too_many_attempts_message
@@ -147,10 +149,10 @@ def _municipality_pairs(user) -> list[tuple[int, str]]:
     """The municipality filter's (id, name) pairs. A caseworker's own municipalities were read
     with the list's scope (``access.municipality_ids`` keeps them on the user object) and are
     not asked again; a coordinator's (every municipality) are read as values."""
-    choices = municipality_choices(user)
-    if getattr(choices, "_result_cache", None) is None:
-        return list(choices.values_list("pk", "name"))
-    return [(municipality.pk, municipality.name) for municipality in choices]
+    if sees_all_municipalities(user):
+        return list(municipality_choices(user).values_list("pk", "name"))
+    municipality_ids(user)  # the user's own, read once per user object (and kept there)
+    return [(municipality.pk, municipality.name) for municipality in municipality_choices(user)]
 
 
 # The blank BSN search form per language: the same markup on every page, rendered once per

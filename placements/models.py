@@ -53,11 +53,11 @@ OWN_MUNICIPALITY = "municipality"
 
 def _own_municipality(verbose_name):
     """The copy of the job seeker's municipality (see OWN_MUNICIPALITY): written by the
-    database, never by the application (a saved instance holds None until read again)."""
+    database, never by the application (a saved instance holds None until read again; what the
+    application sends is ignored). NOT NULL in the database, which fills it before the check."""
     return models.ForeignKey(
         "baanbrekers.Municipality",
         on_delete=models.PROTECT,
-        null=True,
         blank=True,
         editable=False,
         db_index=False,  # the board's indexes start with it

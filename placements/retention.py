@@ -62,11 +62,15 @@ def people_active_since(moment: datetime.datetime) -> QuerySet:
 def person_records(jobseeker: JobSeeker) -> Iterable[tuple[str, QuerySet]]:
     yield (
         _("Proposals to employers"),
-        Proposal.objects.filter(jobseeker=jobseeker).select_related("opening__employer"),
+        Proposal.objects.filter(jobseeker=jobseeker).select_related(
+            "opening__employer", "municipality"
+        ),
     )
     yield (
         _("Development placements"),
-        DevelopmentPlacement.objects.filter(jobseeker=jobseeker).select_related("employer"),
+        DevelopmentPlacement.objects.filter(jobseeker=jobseeker).select_related(
+            "employer", "municipality"
+        ),
     )
     yield (
         _("Check-ins during placements"),

@@ -75,7 +75,8 @@ def visit_staff_choices(
 ) -> QuerySet[User]:
     """The colleagues and aldermen offered for a visit (to join it, to own an action agreed on
     it): active users of ``roles`` who work in the company's municipality, those already on the
-    visit and, for users who do not see every municipality, those of the user's own
+    visit, the coordinators (who work everywhere, often without a municipality of their own),
+    and, for users who do not see every municipality, those of the user's own
     municipalities. A coordinator planning a new visit (no company yet) is offered everyone. A
     national instance has thousands of staff: a list of them all on every visit form was most
     of the page, and let a caseworker pick people far outside the visit's region."""
@@ -83,7 +84,7 @@ def visit_staff_choices(
     places = set() if sees_all_municipalities(user) else set(municipality_ids(user))
     if visit is None and sees_all_municipalities(user):
         return qs.order_by("first_name", "last_name", "email")
-    where = Q(municipalities__in=places)
+    where = Q(municipalities__in=places) | Q(role=Role.COORDINATOR)
     if visit is not None:
         where = Q(municipalities=visit.employer.municipality_id) | where
         where |= Q(visit_attendances__visit=visit)

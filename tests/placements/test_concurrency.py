@@ -68,3 +68,54 @@ def test_two_placements_of_one_person_starting_at_once(caseworker_heusden):
     assert len(ok) == 1 and len(refused) == 2
     assert all("heeft al een lopende ontwikkelplek" in r for r in refused)
     assert DevelopmentPlacement.objects.filter(jobseeker=person, status="active").count() == 1
+
+
+def test_a_person_moving_while_a_placement_is_written_takes_it_along(heusden, waalwijk):
+    """A placement is written (its person's municipality copied, placements.models
+    OWN_MUNICIPALITY) while another caseworker moves the person: the move waits for the write
+    and takes the new row along. Without that the row kept the old municipality for good, its
+    person's name on the old municipality's board."""
+    import time
+
+    from django.db import transaction
+
+    from jobseekers.models import JobSeeker
+    from tests.placements.factories import PlacementFactory
+
+    template = PlacementFactory(
+        jobseeker=JobSeekerFactory(municipality=heusden), status="ended_early"
+    )
+    person = JobSeekerFactory(municipality=heusden)
+    written, moving = threading.Event(), threading.Event()
+    new_row = []
+
+    def write():
+        try:
+            with transaction.atomic():
+                row = DevelopmentPlacement.objects.get(pk=template.pk)
+                row.pk, row._state.adding, row.jobseeker_id = None, True, person.pk
+                row.save()
+                new_row.append(row.pk)
+                written.set()
+                moving.wait(10)
+                time.sleep(0.5)  # the move has started and must wait for this commit
+        finally:
+            connection.close()
+
+    def move():
+        try:
+            written.wait(10)
+            moving.set()
+            JobSeeker.objects.filter(pk=person.pk).update(municipality=waalwijk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write), threading.Thread(target=move)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    stored = DevelopmentPlacement.objects.filter(pk=new_row[0]).values_list(
+        "municipality_id", flat=True
+    )
+    assert list(stored) == [waalwijk.pk]

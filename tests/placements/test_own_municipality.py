@@ -3,7 +3,7 @@ OWN_MUNICIPALITY), kept by the database (migration 0011's triggers) whoever writ
 back office's scope reads it, so it must never differ from the person's."""
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from jobseekers.models import JobSeeker
 from placements.models import DevelopmentPlacement, Proposal
@@ -39,10 +39,10 @@ def test_every_way_of_writing_a_row_stores_the_persons_municipality(
     # A value written on purpose (or the None of an instance saved again) is corrected.
     DevelopmentPlacement.objects.filter(pk=saved.pk).update(municipality=heusden)
     assert _stored(DevelopmentPlacement, saved.pk) == waalwijk.pk
+    # A full save sends the instance's value (never read back): the row keeps its own.
     saved.hours_per_week = 20
     saved.save()
-    assert saved.municipality_id is None  # the instance was never told...
-    assert _stored(DevelopmentPlacement, saved.pk) == waalwijk.pk  # ...the row keeps it
+    assert _stored(DevelopmentPlacement, saved.pk) == waalwijk.pk
     # Moving a row to another person moves it to their municipality.
     DevelopmentPlacement.objects.filter(pk=bulk.pk).update(jobseeker=waalwijk_person)
     assert _stored(DevelopmentPlacement, bulk.pk) == waalwijk.pk
@@ -84,3 +84,27 @@ def test_no_row_is_without_its_persons_municipality(records):
             assert cursor.fetchone()[0] == 0, table
             cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
             assert cursor.fetchone()[0] >= 2, table
+
+
+def test_rows_written_before_their_person_get_it_when_the_person_arrives(heusden, waalwijk):
+    """A bulk load (deferred foreign keys, one transaction) may write a person's rows first: a
+    row given a value keeps it until the person is written, then the person's is set; a row
+    with neither is refused, never stored out of every caseworker's sight."""
+    saved = PlacementFactory(jobseeker=JobSeekerFactory(municipality=heusden), status="proposed")
+
+    def copy_for(person_id, municipality_id):
+        row = DevelopmentPlacement.objects.get(pk=saved.pk)
+        row.pk, row._state.adding = None, True
+        row.jobseeker_id, row.municipality_id = person_id, municipality_id
+        row.save()
+        return row.pk
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('jobseekers_jobseeker', 'id'))")
+        person_id = cursor.fetchone()[0]
+        early = copy_for(person_id, heusden.pk)
+        assert _stored(DevelopmentPlacement, early) == heusden.pk  # as given, for now
+        JobSeekerFactory(id=person_id, municipality=waalwijk)
+        assert _stored(DevelopmentPlacement, early) == waalwijk.pk  # the person's
+    with pytest.raises(IntegrityError, match="municipality_id"), transaction.atomic():
+        copy_for(person_id + 1000, None)

@@ -176,6 +176,23 @@ def test_job_checks_are_due_and_honest(tiny):
     assert JobOutcome.objects.filter(placement__isnull=False).exists()
 
 
+def test_proposals_and_placements_carry_their_persons_municipality(tiny):
+    """A chunk COPYs a person's proposals and placements before the person: they must still
+    hold the person's municipality (placements.models.OWN_MUNICIPALITY), which the back
+    office's scope reads."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in ("placements_proposal", "placements_developmentplacement"):
+            cursor.execute(
+                "SELECT count(*), count(*) FILTER (WHERE r.municipality_id IS DISTINCT FROM "
+                f"j.municipality_id) FROM {table} r JOIN jobseekers_jobseeker j "  # noqa: S608
+                "ON j.id = r.jobseeker_id"
+            )
+            total, wrong = cursor.fetchone()
+            assert total > 0 and wrong == 0, (table, total, wrong)
+
+
 def test_pages_render_over_the_data(tiny, client):
     busiest = Municipality.objects.annotate(n=Count("jobseekers")).order_by("-n").first()
     caseworker = make_user("scale-test@example.org", Role.CASEWORKER, [busiest])

@@ -132,5 +132,10 @@ def test_visit_forms_offer_the_staff_of_the_visits_region_not_the_country(
         visit=visit,
     )
     assert not refused.is_valid() and "owner" in refused.errors
+    # Coordinators work everywhere, mostly without a municipality of their own: always offered
+    # (also to themselves).
+    national = make_user("nora@example.org", Role.COORDINATOR, [])
+    assert national.email in _people(ActionForm(user=caseworker_heusden, visit=visit), "owner")
+    assert national.email in _people(StaffAttendeeForm(user=national, visit=visit), "user")
     # A coordinator planning a visit (no company chosen yet) may invite any alderman.
     assert _people(VisitForm(user=coordinator), "aldermen") == {alderman.email, ada.email}
