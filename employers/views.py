@@ -7,12 +7,15 @@ briefings, the portal) and get a 403 here.
 
 from __future__ import annotations
 
+import html
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -88,6 +91,35 @@ def _list_rows(employers) -> list[dict]:
     return rows
 
 
+def _rows_html(rows: list[dict]) -> SafeString:
+    """The table body of ``_list_rows``'s rows, as employers/_rows.html writes it (the reference:
+    a test compares the two), in Python: at 25 to 100 rows the template's node, lookup and
+    escape per cell was most of the page's CPU. Every value is escaped as the template does."""
+    esc = html.escape
+    parts = []
+    for row in rows:
+        skills = ""
+        if row["skills"]:
+            tags = "".join(f'<li class="bb-tag">{esc(str(skill))}</li>' for skill in row["skills"])
+            skills = f'\n          <ul class="bb-tags bb-tags--small">{tags}</ul>\n        '
+        city = f'<br><span class="bb-muted">{esc(row["city"])}</span>' if row["city"] else ""
+        parts.append(
+            "\n    <tr>\n      <td>\n"
+            f'        <a class="utrecht-link" href="{esc(row["url"])}">{esc(row["name"])}</a>\n'
+            f"        {skills}\n      </td>\n"
+            f"      <td>{esc(row['kvk_number'])}</td>\n"
+            f"      <td>{esc(row['municipality'])}{city}</td>\n"
+            f"      <td>{esc(row['sector'] or '—')}</td>\n"
+            f'      <td><span class="bb-status bb-status--{esc(row["status"])}">'
+            f"{esc(row['status_label'])}</span></td>\n"
+            f"      <td>{esc(row['owner'] or '—')}</td>\n"
+            f"      <td>{esc(str(row['open_openings']))}</td>\n"
+            f"      <td>{esc(row['last_contact'] or '—')}</td>\n"
+            "    </tr>\n    "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped above
+
+
 @back_office_required
 @require_http_methods(["GET"])
 def employer_list_view(request):
@@ -114,7 +146,14 @@ def employer_list_view(request):
     )
     qs, sort = EMPLOYER_SORTING.apply(qs, request.GET.get("sort"))
     page = paginate(request, qs, cap=COUNT_CAP)
-    context = {"form": form, "page": page, "rows": _list_rows(page.object_list), "sort": sort}
+    rows = _list_rows(page.object_list)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "rows_html": _rows_html(rows),
+        "sort": sort,
+    }
     # The filter form swaps only the results; a history restore needs the whole page.
     if request.htmx and not (request.htmx.boosted or request.htmx.history_restore_request):
         return render(request, "employers/_results.html", context)

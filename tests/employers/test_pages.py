@@ -671,3 +671,42 @@ def test_an_owner_that_does_not_resolve_leaves_the_other_filters_in_force(
     assert "Bakkerij De Korenschoof" in html
     assert "Metaalwerkplaats Van Dongen" not in html
     assert response.context["form"].errors["owner"]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_list_rows_are_what_the_reference_template_writes(
+    client, caseworker_heusden, listing, heusden, language
+):
+    """The list's rows are written in Python (employers.views._rows_html): the same HTML as
+    employers/_rows.html, the reference, for rows with and without competences, another place
+    name, sector, owner and last contact, and names that need escaping."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone, translation
+
+    from employers.models import ContactMoment
+    from employers.views import _rows_html
+
+    odd = EmployerFactory(
+        trade_name='Bakker & <Zn> "Oost"',
+        municipality=heusden,
+        city="Vlijmen",
+        sector=None,
+        relationship_owner=None,
+    )
+    odd.valued_skills.set(skills_from_names(["Tillen <zwaar>", "Op tijd"]))
+    ContactMoment.objects.create(
+        employer=listing["bakery"], kind="call", summary="Gebeld", happened_at=timezone.now(),
+        author=caseworker_heusden,
+    )  # fmt: skip
+    client.force_login(caseworker_heusden)
+    with translation.override(language):
+        response = client.get("/employers/")
+        rows = response.context["rows"]
+        assert {row["name"] for row in rows} >= {"Bakkerij Van Gils", odd.trade_name}
+        assert any(row["last_contact"] for row in rows) and any(row["city"] for row in rows)
+        assert any(not row["skills"] for row in rows) and any(row["skills"] for row in rows)
+        reference = render_to_string("employers/_rows.html", {"rows": rows})
+        assert reference == "\n    " + _rows_html(rows) + "\n"
+        page = response.content.decode()
+        assert _rows_html(rows) in page
+        assert "Bakker &amp; &lt;Zn&gt; &quot;Oost&quot;" in page
